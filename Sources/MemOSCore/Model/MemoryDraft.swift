@@ -1,0 +1,2 @@
+/// A memory the reader proposes but nothing has stored yet: content without identity.
+public typealias MemoryDraft = MemoryContent

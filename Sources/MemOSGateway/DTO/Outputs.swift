@@ -1,0 +1,261 @@
+import Foundation
+import MemOSCore
+import MemOSGovernance
+import MemOSStore
+
+/// Provenance as returned.
+struct SourceOutput: Encodable {
+    let messageID: String?
+    let role: String?
+    let speaker: String?
+    let chatTime: Date?
+    let content: String?
+    let documentID: String?
+
+    init(_ source: SourceMessage) {
+        messageID = source.messageID
+        role = source.role
+        speaker = source.speaker
+        chatTime = source.chatTime
+        content = source.content
+        documentID = source.documentID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case messageID = "message_id", role, speaker, chatTime = "chat_time", content, documentID = "document_id"
+    }
+}
+
+/// The MemoryItem shape of the API.
+struct MemoryOutput: Encodable {
+    let id: String
+    let cube: String
+    let cubeName: String
+    let subspace: String
+    let text: String
+    let key: String?
+    let tags: [String]
+    let memoryType: String
+    let state: String
+    let version: Int
+    let sources: [SourceOutput]
+    let background: String?
+    let confidence: Double?
+    let info: [String: JSONValue]
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ view: MemoryView) {
+        let item = view.item
+        id = item.id.uuidString.lowercased()
+        cube = view.cube.id.uuidString.lowercased()
+        cubeName = view.cube.name
+        subspace = view.cube.subspace
+        text = item.content.text
+        key = item.content.key
+        tags = item.content.tags
+        memoryType = item.content.memoryType.rawValue
+        state = item.state.rawValue
+        version = item.version
+        sources = item.content.sources.map(SourceOutput.init)
+        background = item.content.background
+        confidence = item.content.confidence
+        info = item.content.info
+        createdAt = item.createdAt
+        updatedAt = item.updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, cube, cubeName = "cube_name", subspace, text, key, tags, memoryType = "memory_type", state, version,
+            sources, background, confidence, info, createdAt = "created_at", updatedAt = "updated_at"
+    }
+}
+
+struct MemoriesEnvelope: Encodable {
+    let memories: [MemoryOutput]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case memories, nextCursor = "next_cursor"
+    }
+}
+
+struct MemoryEnvelope: Encodable {
+    let memory: MemoryOutput
+}
+
+struct SearchResultOutput: Encodable {
+    let memory: MemoryOutput
+    let score: Double
+}
+
+struct SearchEnvelope: Encodable {
+    let results: [SearchResultOutput]
+}
+
+struct CubeOutput: Encodable {
+    let id: String
+    let name: String
+    let subspace: String
+    let createdAt: Date
+
+    init(_ view: CubeView) {
+        id = view.id.uuidString.lowercased()
+        name = view.name
+        subspace = view.subspace
+        createdAt = view.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, subspace, createdAt = "created_at"
+    }
+}
+
+struct CubeEnvelope: Encodable {
+    let cube: CubeOutput
+}
+
+struct CubesEnvelope: Encodable {
+    let cubes: [CubeOutput]
+}
+
+struct TenantOutput: Encodable {
+    let id: String
+    let name: String
+    let status: String
+    let createdAt: Date
+
+    init(_ record: TenantRecord) {
+        id = record.id.uuidString.lowercased()
+        name = record.name
+        status = record.status.rawValue
+        createdAt = record.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, createdAt = "created_at"
+    }
+}
+
+struct TenantEnvelope: Encodable {
+    let tenant: TenantOutput
+}
+
+struct TenantsEnvelope: Encodable {
+    let tenants: [TenantOutput]
+}
+
+struct UserOutput: Encodable {
+    let id: String
+    let tenant: String
+    let username: String
+    let roles: [String]
+    let defaultRole: String
+    let status: String
+    let hasPassword: Bool
+    let createdAt: Date
+
+    init(_ record: UserRecord, tenantName: String, roles: [String]) {
+        id = record.id.uuidString.lowercased()
+        tenant = tenantName
+        username = record.username
+        self.roles = roles
+        defaultRole = record.defaultRole
+        status = record.status.rawValue
+        hasPassword = record.passwordHash != nil
+        createdAt = record.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, tenant, username, roles, defaultRole = "default_role", status, hasPassword = "has_password",
+            createdAt = "created_at"
+    }
+}
+
+struct CreatedUserEnvelope: Encodable {
+    let user: UserOutput
+    let apiKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case user, apiKey = "api_key"
+    }
+}
+
+struct UsersEnvelope: Encodable {
+    let users: [UserOutput]
+}
+
+struct APIKeyOutput: Encodable {
+    let id: String
+    let name: String?
+    let expiresAt: Date?
+    let revokedAt: Date?
+    let createdAt: Date
+
+    init(_ record: APIKeyRecord) {
+        id = record.id
+        name = record.name
+        expiresAt = record.expiresAt
+        revokedAt = record.revokedAt
+        createdAt = record.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, expiresAt = "expires_at", revokedAt = "revoked_at", createdAt = "created_at"
+    }
+}
+
+struct CreatedKeyEnvelope: Encodable {
+    let key: APIKeyOutput
+    let apiKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case key, apiKey = "api_key"
+    }
+}
+
+struct KeysEnvelope: Encodable {
+    let keys: [APIKeyOutput]
+}
+
+struct TokenOutput: Encodable {
+    let accessToken: String
+    let tokenType = "Bearer"
+    let expiresAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token", tokenType = "token_type", expiresAt = "expires_at"
+    }
+}
+
+/// `GET /v1/me`: who the credential says you are, and which role this request acts as.
+struct MeOutput: Encodable {
+    struct Named: Encodable {
+        let id: String
+        let name: String
+    }
+
+    let kind: String
+    let tenant: Named?
+    let user: Named?
+    let operatorInfo: Named?
+    let role: String?
+    let roles: [String]
+    let defaultRole: String?
+    let clearance: String?
+    let credential: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, tenant, user, operatorInfo = "operator", role, roles, defaultRole = "default_role", clearance,
+            credential
+    }
+}
+
+struct StatusOutput: Encodable {
+    let status: String
+    let policyHash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, policyHash = "policy_hash"
+    }
+}

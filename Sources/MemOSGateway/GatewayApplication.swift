@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+import MemOSGovernance
+
+/// Settings of one gateway process.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); `onServerRunning` reports the one bound.
+    public var port: Int
+    /// Bodies above this get 413 before they are parsed.
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 * 1024 * 1024) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Builds the HTTP application: routes, middleware, and nothing else, so tests and the
+/// executable run exactly the same gateway.
+public enum GatewayApplication {
+    public static func build(
+        configuration: GatewayConfiguration, governance: Governance, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = buildRouter(configuration: configuration, governance: governance)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memos-gateway"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+
+    static func buildRouter(configuration: GatewayConfiguration, governance: Governance) -> Router<GatewayRequestContext> {
+        let body = JSONBody(maxBytes: configuration.maxBodyBytes)
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes(governance: governance).register(on: router)
+
+        let identityRoutes = IdentityRoutes(governance: governance, body: body)
+        identityRoutes.registerPublic(on: router.group("v1"))
+
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(identity: governance.identity))
+        identityRoutes.register(on: v1)
+        MemoryRoutes(governance: governance, body: body).register(on: v1)
+
+        let admin = router.group("admin/v1").add(middleware: AuthMiddleware(identity: governance.identity))
+        AdminRoutes(governance: governance, body: body).register(on: admin)
+        return router
+    }
+}

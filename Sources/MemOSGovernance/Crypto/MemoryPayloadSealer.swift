@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import MemOSCore
+
+/// Seals memory content for the store: JSON inside, AES-256-GCM outside.
+///
+/// The key is per tenant, derived from the master key, and the associated data binds tenant,
+/// memory id and version, so a ciphertext copied to another row or tenant fails to open instead
+/// of being served as someone else's memory.
+public struct MemoryPayloadSealer: Sendable {
+    /// First byte of every sealed payload, so later formats (wrapped per-subject keys) can coexist.
+    static let formatTenantDerivedKey: UInt8 = 1
+
+    private let masterKey: MasterKey
+
+    public init(masterKey: MasterKey) {
+        self.masterKey = masterKey
+    }
+
+    public func seal(_ content: MemoryContent, tenantID: UUID, memoryID: UUID, version: Int) throws -> Data {
+        let plaintext = try Self.encoder.encode(content)
+        do {
+            let box = try AES.GCM.seal(
+                plaintext, using: key(for: tenantID),
+                authenticating: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
+            guard let combined = box.combined else {
+                throw GovernanceError.unavailable("AES-GCM produced no combined representation")
+            }
+            return Data([Self.formatTenantDerivedKey]) + combined
+        } catch let error as GovernanceError {
+            throw error
+        } catch {
+            throw GovernanceError.unavailable("encryption failed: \(error)")
+        }
+    }
+
+    /// Opens a payload; any tampering (bytes, row, tenant, version) is an integrity error.
+    public func open(_ payload: Data, tenantID: UUID, memoryID: UUID, version: Int) throws -> MemoryContent {
+        guard payload.first == Self.formatTenantDerivedKey else {
+            throw GovernanceError.unavailable("integrity error: memory \(memoryID) has an unknown payload format")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: payload.dropFirst())
+            let plaintext = try AES.GCM.open(
+                box, using: key(for: tenantID),
+                authenticating: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
+            return try Self.decoder.decode(MemoryContent.self, from: plaintext)
+        } catch {
+            throw GovernanceError.unavailable("integrity error: memory \(memoryID) v\(version) failed to decrypt")
+        }
+    }
+
+    private func key(for tenantID: UUID) -> SymmetricKey {
+        masterKey.derive(purpose: "tenant-data-key/\(tenantID.uuidString.lowercased())")
+    }
+
+    static func associatedData(tenantID: UUID, memoryID: UUID, version: Int) -> Data {
+        Data("memos/v1|tenant=\(tenantID.uuidString.lowercased())|memory=\(memoryID.uuidString.lowercased())|version=\(version)".utf8)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+}

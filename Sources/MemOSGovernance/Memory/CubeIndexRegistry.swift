@@ -1,0 +1,123 @@
+import Foundation
+import MemOSCore
+import Synchronization
+
+/// The in-memory search indexes of every cube this process has touched.
+///
+/// Indexes are built lazily from the store (decrypting as they go) and kept current by every
+/// write, so a search never reads the database and nothing derived from memory text is written.
+final class CubeIndexRegistry: Sendable {
+    private let boxes = Mutex<[UUID: CubeIndexBox]>([:])
+
+    func box(for cubeID: UUID) -> CubeIndexBox {
+        boxes.withLock { boxes in
+            if let box = boxes[cubeID] { return box }
+            let box = CubeIndexBox()
+            boxes[cubeID] = box
+            return box
+        }
+    }
+
+    /// Records a committed change; cubes not loaded yet will read it from the store when they load.
+    func apply(_ change: IndexChange, cubeID: UUID) {
+        let box = boxes.withLock { $0[cubeID] }
+        box?.apply(change)
+    }
+
+    /// Drops every index (tests use it to prove a restart rebuilds them from the store).
+    func evictAll() {
+        boxes.withLock { $0.removeAll() }
+    }
+}
+
+/// One committed change to a cube's memories.
+enum IndexChange: Sendable {
+    case upsert(MemoryItem)
+    case remove(UUID)
+}
+
+/// One cube's index and its loading state.
+///
+/// Writes that land while the cube is loading are queued and replayed on top of the loaded
+/// snapshot; `MemoryIndex` ignores stale versions, so a change seen twice is harmless.
+final class CubeIndexBox: Sendable {
+    /// Mutable index storage; only ever touched while `state`'s lock is held.
+    private final class Holder: @unchecked Sendable {
+        var index = MemoryIndex()
+    }
+
+    private enum State {
+        case unloaded
+        case loading(Task<Void, any Error>, pending: [IndexChange])
+        case ready(Holder)
+    }
+
+    private let state = Mutex<State>(.unloaded)
+
+    /// Waits until the index is loaded, loading it with `loader` if nobody has started yet.
+    func ensureLoaded(_ loader: @escaping @Sendable () async throws -> [MemoryItem]) async throws {
+        let task: Task<Void, any Error>? = state.withLock { state in
+            switch state {
+            case .ready:
+                return nil
+            case .loading(let task, _):
+                return task
+            case .unloaded:
+                let task = Task { try await self.load(loader) }
+                state = .loading(task, pending: [])
+                return task
+            }
+        }
+        try await task?.value
+    }
+
+    private func load(_ loader: @Sendable () async throws -> [MemoryItem]) async throws {
+        do {
+            let items = try await loader()
+            let holder = Holder()
+            for item in items {
+                holder.index.upsert(item)
+            }
+            state.withLock { state in
+                if case .loading(_, let pending) = state {
+                    for change in pending {
+                        Self.apply(change, to: holder)
+                    }
+                }
+                state = .ready(holder)
+            }
+        } catch {
+            state.withLock { $0 = .unloaded }
+            throw error
+        }
+    }
+
+    func apply(_ change: IndexChange) {
+        state.withLock { state in
+            switch state {
+            case .unloaded:
+                break
+            case .loading(let task, var pending):
+                pending.append(change)
+                state = .loading(task, pending: pending)
+            case .ready(let holder):
+                Self.apply(change, to: holder)
+            }
+        }
+    }
+
+    private static func apply(_ change: IndexChange, to holder: Holder) {
+        switch change {
+        case .upsert(let item): holder.index.upsert(item)
+        case .remove(let id): holder.index.remove(id: id)
+        }
+    }
+
+    /// Runs a read against the loaded index; nil when it is not loaded.
+    func read<T>(_ body: (MemoryIndex) -> T) -> T? {
+        state.withLock { state in
+            guard case .ready(let holder) = state else { return nil }
+            return body(holder.index)
+        }
+    }
+}

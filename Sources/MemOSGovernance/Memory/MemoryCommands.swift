@@ -1,0 +1,76 @@
+import Foundation
+import MemOSCore
+
+/// What to add: ready-made memories, or a conversation for the MemReader to turn into memories.
+public enum AddMemoriesInput: Sendable {
+    case items([MemoryContent])
+    case messages([ChatMessage], memoryType: MemoryType, tags: [String], info: [String: JSONValue])
+}
+
+/// A partial change to a memory; nil fields stay as they are.
+public struct MemoryPatch: Sendable {
+    public var text: String?
+    public var key: String??
+    public var tags: [String]?
+    public var memoryType: MemoryType?
+    public var background: String??
+    public var confidence: Double??
+    public var info: [String: JSONValue]?
+
+    public init(
+        text: String? = nil, key: String?? = nil, tags: [String]? = nil, memoryType: MemoryType? = nil,
+        background: String?? = nil, confidence: Double?? = nil, info: [String: JSONValue]? = nil
+    ) {
+        self.text = text
+        self.key = key
+        self.tags = tags
+        self.memoryType = memoryType
+        self.background = background
+        self.confidence = confidence
+        self.info = info
+    }
+
+    var isEmpty: Bool {
+        text == nil && key == nil && tags == nil && memoryType == nil && background == nil && confidence == nil
+            && info == nil
+    }
+
+    func applied(to content: MemoryContent) -> MemoryContent {
+        var content = content
+        if let text { content.text = text }
+        if let key { content.key = key }
+        if let tags { content.tags = tags }
+        if let memoryType { content.memoryType = memoryType }
+        if let background { content.background = background }
+        if let confidence { content.confidence = confidence }
+        if let info { content.info = info }
+        return content
+    }
+}
+
+/// A memory as returned to a caller, with the cube it lives in.
+public struct MemoryView: Sendable {
+    public let item: MemoryItem
+    public let cube: CubeView
+}
+
+/// A search hit.
+public struct SearchHit: Sendable {
+    public let memory: MemoryView
+    public let score: Double
+}
+
+/// A cube as a caller sees it.
+public struct CubeView: Sendable, Hashable {
+    public let id: UUID
+    public let name: String
+    /// `persona`, `persona:<role>`, `team/<name>` or `tenant`, relative to the caller.
+    public let subspace: String
+    public let createdAt: Date
+}
+
+/// A page of a listing; `nextCursor` is nil on the last page.
+public struct MemoryPage: Sendable {
+    public let memories: [MemoryView]
+    public let nextCursor: String?
+}

@@ -1,0 +1,376 @@
+import Foundation
+import MemOSCore
+import MemOSStore
+
+/// Every memory operation, governed: the caller's tenant bounds every query, the acting role's
+/// grants decide which cubes it may read or write, content is sealed before it reaches the
+/// store, and the in-memory indexes follow every committed write.
+public final class MemoryService: Sendable {
+    /// The cube a persona writes to when a request names none.
+    public static let defaultCubeName = "default"
+    /// Largest batch stored in one atomic call.
+    public static let maxBatch = 1_000
+
+    let store: any GatewayStore
+    let sealer: MemoryPayloadSealer
+    let reader: MessageWindowReader
+    let indexes = CubeIndexRegistry()
+
+    public init(store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader()) {
+        self.store = store
+        self.sealer = sealer
+        self.reader = reader
+    }
+
+    // MARK: Cubes
+
+    public func createCube(_ caller: MemoryCaller, name: String, subspace requested: String?, now: Date = Date())
+        async throws -> CubeView
+    {
+        try NameRules.validateCubeName(name)
+        let subspace = try parseSubspace(requested, caller: caller)
+        guard caller.may(.manage, in: subspace) else {
+            throw GovernanceError.forbidden(
+                "role '\(caller.role.name)' may not create cubes in '\(caller.displayName(of: subspace))'")
+        }
+        let record = CubeRecord(
+            id: UUID.v7(at: now), tenantID: caller.tenantID, subspace: subspace.storageKey, name: name,
+            createdBy: caller.user.id, createdAt: now)
+        do {
+            try await store.createCube(record)
+        } catch StoreError.conflict {
+            throw GovernanceError.conflict("a cube named '\(name)' already exists in '\(caller.displayName(of: subspace))'")
+        }
+        return view(of: record, for: caller)
+    }
+
+    /// Every cube the acting role may read, its own default cube included.
+    public func cubes(_ caller: MemoryCaller) async throws -> [CubeView] {
+        if caller.may(.write, in: caller.personaSubspace) {
+            _ = try await defaultCube(caller)
+        }
+        return try await readableCubes(caller).map { view(of: $0, for: caller) }
+    }
+
+    private func parseSubspace(_ requested: String?, caller: MemoryCaller) throws -> Subspace {
+        switch requested {
+        case nil, "persona":
+            return caller.personaSubspace
+        case "tenant":
+            return .tenant
+        case let value? where value.hasPrefix("team/"):
+            let name = String(value.dropFirst("team/".count))
+            guard Subspace.isValidTeamName(name) else {
+                throw GovernanceError.invalidInput(
+                    field: "subspace", message: "team name must be 1-63 characters of a-z, 0-9 and '-'")
+            }
+            return .team(name)
+        case let value?:
+            throw GovernanceError.invalidInput(
+                field: "subspace", message: "unknown subspace '\(value)' (expected persona, team/<name> or tenant)")
+        }
+    }
+
+    private func readableCubes(_ caller: MemoryCaller) async throws -> [CubeRecord] {
+        var subspaces = [caller.personaSubspace.storageKey, Subspace.tenant.storageKey]
+        for role in caller.heldRoles where role != caller.role.name {
+            subspaces.append(Subspace.persona(userID: caller.user.id, role: role).storageKey)
+        }
+        for grant in caller.role.grants {
+            if case .team(let name) = grant.subspace { subspaces.append(Subspace.team(name).storageKey) }
+        }
+        var cubes = try await store.cubes(tenantID: caller.tenantID, subspaces: subspaces)
+        if caller.role.allows(.read, on: .anyTeam) {
+            let known = Set(cubes.map(\.id))
+            cubes += try await store.cubes(tenantID: caller.tenantID, subspacePrefix: "team/").filter { !known.contains($0.id) }
+        }
+        return cubes.filter { caller.may(.read, cube: $0) }
+    }
+
+    private func defaultCube(_ caller: MemoryCaller) async throws -> CubeRecord {
+        let key = caller.personaSubspace.storageKey
+        if let cube = try await store.cubes(tenantID: caller.tenantID, subspaces: [key]).first(where: {
+            $0.name == Self.defaultCubeName
+        }) {
+            return cube
+        }
+        let now = Date()
+        let record = CubeRecord(
+            id: UUID.v7(at: now), tenantID: caller.tenantID, subspace: key, name: Self.defaultCubeName,
+            createdBy: caller.user.id, createdAt: now)
+        do {
+            try await store.createCube(record)
+            return record
+        } catch StoreError.conflict {
+            // Another request created it first.
+            guard
+                let cube = try await store.cubes(tenantID: caller.tenantID, subspaces: [key]).first(where: {
+                    $0.name == Self.defaultCubeName
+                })
+            else { throw GovernanceError.unavailable("default cube vanished while being created") }
+            return cube
+        }
+    }
+
+    /// Finds a cube by id or name among those the caller may read, then checks `access`.
+    /// A cube the caller may not read answers exactly like a missing one.
+    func resolveCube(_ caller: MemoryCaller, reference: String?, access: SubspaceAccess) async throws -> CubeRecord {
+        let cube: CubeRecord
+        if let reference {
+            if let id = UUID(uuidString: reference) {
+                guard let found = try await store.cube(tenantID: caller.tenantID, id: id), caller.may(.read, cube: found)
+                else { throw GovernanceError.notFound("no cube '\(reference)'") }
+                cube = found
+            } else {
+                let matches = try await readableCubes(caller).filter { $0.name == reference }
+                guard let first = matches.first else { throw GovernanceError.notFound("no cube '\(reference)'") }
+                guard matches.count == 1 else {
+                    throw GovernanceError.conflict(
+                        "cube name '\(reference)' is ambiguous (\(matches.count) cubes in "
+                            + matches.map { view(of: $0, for: caller).subspace }.joined(separator: ", ")
+                            + "); name it by id")
+                }
+                cube = first
+            }
+        } else {
+            guard caller.may(access, in: caller.personaSubspace) else {
+                throw GovernanceError.forbidden(
+                    "role '\(caller.role.name)' may not \(access.rawValue) its persona subspace")
+            }
+            cube = try await defaultCube(caller)
+        }
+        guard caller.may(access, cube: cube) else {
+            throw GovernanceError.forbidden(
+                "role '\(caller.role.name)' may not \(access.rawValue) cube '\(cube.name)'")
+        }
+        return cube
+    }
+
+    func view(of cube: CubeRecord, for caller: MemoryCaller) -> CubeView {
+        let subspace = Subspace(storageKey: cube.subspace).map(caller.displayName(of:)) ?? cube.subspace
+        return CubeView(id: cube.id, name: cube.name, subspace: subspace, createdAt: cube.createdAt)
+    }
+
+    // MARK: Writing
+
+    /// Stores memories atomically: all of them, or (on any error) none.
+    public func add(_ caller: MemoryCaller, cube reference: String?, input: AddMemoriesInput, now: Date = Date())
+        async throws -> [MemoryView]
+    {
+        let now = now.roundedToMilliseconds
+        let cube = try await resolveCube(caller, reference: reference, access: .write)
+        let contents: [MemoryContent]
+        switch input {
+        case .items(let items):
+            contents = items
+        case .messages(let messages, let memoryType, let tags, let info):
+            contents = reader.read(messages, memoryType: memoryType, tags: tags).map { draft in
+                var draft = draft
+                draft.info = info
+                return draft
+            }
+        }
+        guard !contents.isEmpty else {
+            throw GovernanceError.invalidInput(field: nil, message: "nothing to store: no memory has any text")
+        }
+        guard contents.count <= Self.maxBatch else {
+            throw GovernanceError.invalidInput(
+                field: "memories", message: "at most \(Self.maxBatch) memories per call (got \(contents.count))")
+        }
+        var items: [MemoryItem] = []
+        var records: [MemoryRecord] = []
+        for content in contents {
+            let item = MemoryItem(
+                id: UUID.v7(at: now), cubeID: cube.id, content: content, state: .activated, version: 1,
+                createdAt: now, updatedAt: now)
+            items.append(item)
+            records.append(try record(for: item, tenantID: caller.tenantID))
+        }
+        let batch = records
+        try await translatingStoreErrors { try await self.store.insertMemories(batch) }
+        for item in items {
+            indexes.apply(.upsert(item), cubeID: cube.id)
+        }
+        let cubeView = view(of: cube, for: caller)
+        return items.map { MemoryView(item: $0, cube: cubeView) }
+    }
+
+    public func update(_ caller: MemoryCaller, id: UUID, patch: MemoryPatch, now: Date = Date()) async throws -> MemoryView {
+        guard !patch.isEmpty else {
+            throw GovernanceError.invalidInput(field: nil, message: "the patch changes nothing")
+        }
+        let (current, cube) = try await readable(caller, id: id)
+        guard caller.may(.write, cube: cube) else {
+            throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(cube.name)'")
+        }
+        guard current.state != .frozen else {
+            throw GovernanceError.conflict("memory \(id) is frozen and cannot change")
+        }
+        var next = current
+        next.content = patch.applied(to: current.content)
+        next.version = current.version + 1
+        next.updatedAt = now.roundedToMilliseconds
+        let record = try record(for: next, tenantID: caller.tenantID)
+        do {
+            try await translatingStoreErrors { try await self.store.updateMemory(record, expectedVersion: current.version) }
+        } catch GovernanceError.conflict {
+            throw GovernanceError.conflict("memory \(id) changed concurrently; re-read it and retry")
+        }
+        indexes.apply(.upsert(next), cubeID: cube.id)
+        return MemoryView(item: next, cube: view(of: cube, for: caller))
+    }
+
+    /// Deletes a memory for real: the row, every version, and its index entries.
+    public func delete(_ caller: MemoryCaller, id: UUID) async throws {
+        let (_, cube) = try await readable(caller, id: id)
+        guard caller.may(.write, cube: cube) else {
+            throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(cube.name)'")
+        }
+        let deleted = try await translatingStoreErrors { try await self.store.deleteMemory(tenantID: caller.tenantID, id: id) }
+        indexes.apply(.remove(id), cubeID: cube.id)
+        guard deleted else { throw GovernanceError.notFound("no memory \(id)") }
+    }
+
+    // MARK: Reading
+
+    public func get(_ caller: MemoryCaller, id: UUID) async throws -> MemoryView {
+        let (item, cube) = try await readable(caller, id: id)
+        return MemoryView(item: item, cube: view(of: cube, for: caller))
+    }
+
+    /// Memories in id (creation) order, a page at a time.
+    public func list(_ caller: MemoryCaller, cube reference: String?, limit: Int, cursor: String?) async throws -> MemoryPage {
+        guard (1...1_000).contains(limit) else {
+            throw GovernanceError.invalidInput(field: "limit", message: "must be between 1 and 1000")
+        }
+        var after: UUID?
+        if let cursor {
+            guard let id = UUID(uuidString: cursor) else {
+                throw GovernanceError.invalidInput(field: "cursor", message: "not a cursor returned by this endpoint")
+            }
+            after = id
+        }
+        let cubes: [CubeRecord] =
+            if let reference {
+                [try await resolveCube(caller, reference: reference, access: .read)]
+            } else {
+                try await readableCubes(caller)
+            }
+        let byID = Dictionary(uniqueKeysWithValues: cubes.map { ($0.id, $0) })
+        let cursorID = after
+        let records = try await translatingStoreErrors {
+            try await self.store.memories(tenantID: caller.tenantID, cubeIDs: Array(byID.keys), after: cursorID, limit: limit + 1)
+        }
+        let page = records.prefix(limit)
+        let views = try page.map { record in
+            MemoryView(item: try item(from: record), cube: view(of: byID[record.cubeID]!, for: caller))
+        }
+        let next = records.count > limit ? page.last?.id.uuidString.lowercased() : nil
+        return MemoryPage(memories: views, nextCursor: next)
+    }
+
+    /// Ranked memories matching a query, over the named cubes or every cube the role may read.
+    public func search(
+        _ caller: MemoryCaller, query: String, topK: Int, cubes references: [String]?, filter: MemoryFilter
+    ) async throws -> [SearchHit] {
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw GovernanceError.invalidInput(field: "query", message: "must not be empty")
+        }
+        guard (1...1_000).contains(topK) else {
+            throw GovernanceError.invalidInput(field: "top_k", message: "must be between 1 and 1000 (got \(topK))")
+        }
+        var cubes: [CubeRecord] = []
+        if let references {
+            guard !references.isEmpty else {
+                throw GovernanceError.invalidInput(field: "cubes", message: "must name at least one cube when present")
+            }
+            for reference in references {
+                let cube = try await resolveCube(caller, reference: reference, access: .read)
+                if !cubes.contains(where: { $0.id == cube.id }) { cubes.append(cube) }
+            }
+        } else {
+            cubes = try await readableCubes(caller)
+        }
+        var hits: [SearchHit] = []
+        for cube in cubes {
+            let box = try await loadedIndex(caller, cube: cube)
+            let cubeView = view(of: cube, for: caller)
+            let found = box.read { $0.search(query, limit: topK, filter: filter) } ?? []
+            hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
+        }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.item.id < $1.memory.item.id }
+        return Array(hits.prefix(topK))
+    }
+
+    /// Forgets every in-memory index, as a restart would.
+    public func dropIndexes() {
+        indexes.evictAll()
+    }
+
+    private func loadedIndex(_ caller: MemoryCaller, cube: CubeRecord) async throws -> CubeIndexBox {
+        let box = indexes.box(for: cube.id)
+        let tenantID = caller.tenantID
+        try await box.ensureLoaded { [self] in
+            let records = try await self.translatingStoreErrors { try await self.store.memories(tenantID: tenantID, cubeID: cube.id) }
+            return try records.map(self.item(from:))
+        }
+        return box
+    }
+
+    /// The memory and its cube, if the caller may read it; otherwise not found, whatever the reason.
+    private func readable(_ caller: MemoryCaller, id: UUID) async throws -> (MemoryItem, CubeRecord) {
+        guard let record = try await translatingStoreErrors({ try await self.store.memory(tenantID: caller.tenantID, id: id) }),
+            let cube = try await translatingStoreErrors({ try await self.store.cube(tenantID: caller.tenantID, id: record.cubeID) }),
+            caller.may(.read, cube: cube)
+        else {
+            throw GovernanceError.notFound("no memory \(id)")
+        }
+        return (try item(from: record), cube)
+    }
+
+    // MARK: Sealing
+
+    private func record(for item: MemoryItem, tenantID: UUID) throws -> MemoryRecord {
+        MemoryRecord(
+            id: item.id, tenantID: tenantID, cubeID: item.cubeID, version: item.version, state: item.state.rawValue,
+            payload: try sealer.seal(item.content, tenantID: tenantID, memoryID: item.id, version: item.version),
+            createdAt: item.createdAt, updatedAt: item.updatedAt)
+    }
+
+    private func item(from record: MemoryRecord) throws -> MemoryItem {
+        guard let state = MemoryState(rawValue: record.state) else {
+            throw GovernanceError.unavailable("integrity error: memory \(record.id) has unknown state '\(record.state)'")
+        }
+        let content = try sealer.open(record.payload, tenantID: record.tenantID, memoryID: record.id, version: record.version)
+        return MemoryItem(
+            id: record.id, cubeID: record.cubeID, content: content, state: state, version: record.version,
+            createdAt: record.createdAt, updatedAt: record.updatedAt)
+    }
+
+    // MARK: Store errors
+
+    private func translatingStoreErrors<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw Self.translate(error)
+        }
+    }
+
+    static func translate(_ error: StoreError) -> GovernanceError {
+        switch error {
+        case .conflict(let message): .conflict(message)
+        case .notFound(let message): .notFound(message)
+        case .versionMismatch(let expected, let actual):
+            .conflict("version mismatch: expected \(expected), found \(actual)")
+        case .unavailable(let message): .unavailable("store unavailable: \(message)")
+        }
+    }
+}
+
+extension Date {
+    /// The store keeps milliseconds; rounding first makes the in-memory copy equal the stored one.
+    var roundedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import Yams
+
+extension RolePolicy {
+    /// The only `version` this gateway understands.
+    public static let supportedVersion = 1
+
+    /// Parses and validates the text of a `roles.yaml`.
+    ///
+    /// Public so a proposed policy can be checked (e.g. before an administrator's change is
+    /// saved) with exactly the rules the gateway applies at start-up. Parsing is strict: unknown
+    /// keys, values and references are errors, because a silently ignored typo in a security
+    /// policy is a silent change in who may see what.
+    public static func parse(yaml: String, fileName: String = "roles.yaml") throws(PolicyError) -> RolePolicy {
+        try RolePolicyParser(file: fileName).parse(yaml)
+    }
+}
+
+/// Walks the Yams node tree by hand (instead of `Decodable`) so that every error can name the
+/// line and column it comes from.
+struct RolePolicyParser {
+    let file: String
+
+    private typealias Entry = (key: String, keyNode: Node, value: Node)
+
+    func parse(_ yaml: String) throws(PolicyError) -> RolePolicy {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw invalid(line: 1, column: 1, "policy file is empty (expected 'version' and 'roles')")
+            }
+            root = node
+        } catch let error as PolicyError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error)
+        } catch {
+            throw invalid(line: 1, column: 1, "cannot parse YAML: \(error)")
+        }
+
+        let entries = try mapping(root, what: "the top level")
+        try checkKeys(entries, of: root, allowed: ["version", "roles"], context: "the top level")
+
+        let versionNode = entries.first { $0.key == "version" }!.value
+        guard case .scalar(let scalar) = versionNode, versionNode.tag.rawValue == Tag.Name.int.rawValue, let version = Int(scalar.string) else {
+            throw invalid(at: versionNode, "version must be an integer")
+        }
+        guard version == RolePolicy.supportedVersion else {
+            throw invalid(at: versionNode, "unsupported policy version \(version) (this gateway understands version \(RolePolicy.supportedVersion))")
+        }
+
+        let rolesNode = entries.first { $0.key == "roles" }!.value
+        let roleNodes = try sequence(rolesNode, what: "roles")
+        guard !roleNodes.isEmpty else {
+            throw invalid(at: rolesNode, "roles list is empty (define at least one role)")
+        }
+
+        var roles: [String: RoleDefinition] = [:]
+        var firstLine: [String: Int] = [:]
+        var personaReferences: [(role: String, node: Node)] = []
+        for roleNode in roleNodes {
+            let (role, nameNode, references) = try parseRole(roleNode)
+            if let line = firstLine[role.name] {
+                throw invalid(at: nameNode, "duplicate role '\(role.name)' (first defined on line \(line))")
+            }
+            firstLine[role.name] = line(of: nameNode)
+            roles[role.name] = role
+            personaReferences += references
+        }
+        for reference in personaReferences where roles[reference.role] == nil {
+            throw invalid(at: reference.node, "subspace 'persona:\(reference.role)' refers to unknown role '\(reference.role)'")
+        }
+        return RolePolicy(version: version, roles: roles)
+    }
+
+    private func parseRole(_ node: Node) throws(PolicyError) -> (RoleDefinition, Node, [(role: String, node: Node)]) {
+        let entries = try mapping(node, what: "each role")
+        var context = "role"
+        if let nameEntry = entries.first(where: { $0.key == "name" }), case .scalar(let scalar) = nameEntry.value {
+            context = "role '\(scalar.string)'"
+        }
+        try checkKeys(entries, of: node, allowed: ["name", "description", "clearance", "permissions", "grants"], context: context)
+        func value(_ key: String) -> Node { entries.first { $0.key == key }!.value }
+
+        let nameNode = value("name")
+        let name = try string(nameNode, what: "role name")
+        guard RoleDefinition.isValidName(name) else {
+            throw invalid(at: nameNode, "invalid role name '\(name)' (must match [a-z][a-z0-9-]{0,39})")
+        }
+
+        let description = try string(value("description"), what: "description")
+
+        let clearanceNode = value("clearance")
+        let clearance = try string(clearanceNode, what: "clearance")
+        guard RoleDefinition.clearanceLevels.contains(clearance) else {
+            throw invalid(at: clearanceNode, "unknown clearance '\(clearance)' (expected one of: \(RoleDefinition.clearanceLevels.joined(separator: ", ")))")
+        }
+
+        var permissions: Set<Permission> = []
+        for permissionNode in try sequence(value("permissions"), what: "permissions") {
+            let text = try string(permissionNode, what: "permission")
+            guard let permission = Permission(rawValue: text) else {
+                let known = Permission.allCases.map(\.rawValue).joined(separator: ", ")
+                throw invalid(at: permissionNode, "unknown permission '\(text)' (expected one of: \(known))")
+            }
+            guard permissions.insert(permission).inserted else {
+                throw invalid(at: permissionNode, "permission '\(text)' is listed twice in \(context)")
+            }
+        }
+
+        var grants: [SubspaceGrant] = []
+        var references: [(role: String, node: Node)] = []
+        for grantNode in try sequence(value("grants"), what: "grants") {
+            let grantEntries = try mapping(grantNode, what: "each grant")
+            try checkKeys(grantEntries, of: grantNode, allowed: ["subspace", "access"], context: "grant of \(context)")
+            let subspaceNode = grantEntries.first { $0.key == "subspace" }!.value
+            let subspaceText = try string(subspaceNode, what: "subspace")
+            guard var pattern = SubspacePattern(subspaceText) else {
+                throw invalid(at: subspaceNode, "invalid subspace '\(subspaceText)' (expected persona, persona:<role>, team/<name>, team/* or tenant)")
+            }
+            if case .persona(let other) = pattern {
+                if other == name {
+                    pattern = .ownPersona
+                } else {
+                    references.append((other, subspaceNode))
+                }
+            }
+            if grants.contains(where: { $0.subspace == pattern }) {
+                throw invalid(at: subspaceNode, "subspace '\(pattern)' is granted twice in \(context); merge the grants")
+            }
+
+            let accessNode = grantEntries.first { $0.key == "access" }!.value
+            let accessNodes = try sequence(accessNode, what: "access")
+            guard !accessNodes.isEmpty else {
+                throw invalid(at: accessNode, "empty access list for subspace '\(subspaceText)' (remove the grant to deny access)")
+            }
+            var access: Set<SubspaceAccess> = []
+            for itemNode in accessNodes {
+                let text = try string(itemNode, what: "access")
+                guard let item = SubspaceAccess(rawValue: text) else {
+                    let known = SubspaceAccess.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw invalid(at: itemNode, "unknown access '\(text)' for subspace '\(subspaceText)' (expected one of: \(known))")
+                }
+                guard access.insert(item).inserted else {
+                    throw invalid(at: itemNode, "access '\(text)' is listed twice for subspace '\(subspaceText)'")
+                }
+            }
+            grants.append(SubspaceGrant(subspace: pattern, access: access))
+        }
+
+        let role = RoleDefinition(name: name, description: description, clearance: clearance, permissions: permissions, grants: grants)
+        return (role, nameNode, references)
+    }
+
+    // MARK: - Node helpers
+
+    private func mapping(_ node: Node, what: String) throws(PolicyError) -> [Entry] {
+        guard case .mapping(let mapping) = node else {
+            throw invalid(at: node, "expected a mapping for \(what), found \(kind(of: node))")
+        }
+        var entries: [Entry] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode, keyNode.tag.rawValue != Tag.Name.null.rawValue else {
+                throw invalid(at: keyNode, "mapping keys must be plain words, found \(kind(of: keyNode))")
+            }
+            entries.append((key.string, keyNode, value))
+        }
+        return entries
+    }
+
+    /// Strict key check: unknown keys are reported at the key, missing ones at the mapping.
+    private func checkKeys(_ entries: [Entry], of node: Node, allowed: [String], context: String) throws(PolicyError) {
+        for entry in entries where !allowed.contains(entry.key) {
+            throw invalid(at: entry.keyNode, "unknown key '\(entry.key)' in \(context) (expected one of: \(allowed.joined(separator: ", ")))")
+        }
+        for key in allowed where !entries.contains(where: { $0.key == key }) {
+            throw invalid(at: node, "missing required key '\(key)' in \(context)")
+        }
+    }
+
+    private func sequence(_ node: Node, what: String) throws(PolicyError) -> [Node] {
+        guard case .sequence(let sequence) = node else {
+            throw invalid(at: node, "\(what) must be a list (use [] for none), found \(kind(of: node))")
+        }
+        return Array(sequence)
+    }
+
+    private func string(_ node: Node, what: String) throws(PolicyError) -> String {
+        guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue, !scalar.string.isEmpty else {
+            throw invalid(at: node, "\(what) must be a non-empty string, found \(kind(of: node))")
+        }
+        return scalar.string
+    }
+
+    private func kind(of node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar):
+            if node.tag.rawValue == Tag.Name.null.rawValue { return "nothing" }
+            return "'\(scalar.string)'"
+        }
+    }
+
+    private func line(of node: Node) -> Int { node.mark?.line ?? 1 }
+
+    private func invalid(at node: Node, _ message: String) -> PolicyError {
+        invalid(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message)
+    }
+
+    private func invalid(line: Int, column: Int, _ message: String) -> PolicyError {
+        .invalid(file: file, line: line, column: column, message: message)
+    }
+
+    private func syntaxError(_ error: YamlError) -> PolicyError {
+        func describe(_ problem: String, _ context: YamlError.Context?) -> String {
+            guard let context else { return "YAML syntax error: \(problem)" }
+            return "YAML syntax error: \(problem) (\(context.text) at line \(context.mark.line))"
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            return invalid(line: mark.line, column: mark.column, describe(problem, context))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return invalid(line: context.mark.line, column: context.mark.column, "duplicate key \(keys) in the same mapping")
+        case .reader(let problem, let offset, _, let yaml):
+            var line = 1
+            var column = 1
+            if let offset {
+                for character in yaml.prefix(offset) {
+                    if character == "\n" { line += 1; column = 1 } else { column += 1 }
+                }
+            }
+            return invalid(line: line, column: column, "YAML reader error: \(problem)")
+        default:
+            return invalid(line: 1, column: 1, "YAML error: \(error)")
+        }
+    }
+}

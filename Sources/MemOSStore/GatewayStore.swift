@@ -1,0 +1,47 @@
+import Foundation
+
+/// Persistence for the gateway, behind a protocol so SQLite (the embedded default) and a later
+/// PostgreSQL engine are interchangeable.
+///
+/// Every memory and cube query takes the tenant id as a required argument: no method can name
+/// another tenant's rows, so isolation does not depend on callers remembering a `WHERE`.
+public protocol GatewayStore: Sendable {
+    /// Succeeds when the store can serve reads; readiness probes call it.
+    func ping() async throws
+
+    // Tenants and operators
+    func createTenant(_ tenant: TenantRecord) async throws
+    func tenant(id: UUID) async throws -> TenantRecord?
+    func tenant(named name: String) async throws -> TenantRecord?
+    func tenants() async throws -> [TenantRecord]
+    func createOperator(_ operator: OperatorRecord, key: APIKeyRecord) async throws
+    func `operator`(id: UUID) async throws -> OperatorRecord?
+
+    // Users and roles
+    func createUser(_ user: UserRecord, roles: [String], key: APIKeyRecord?) async throws
+    func user(tenantID: UUID, id: UUID) async throws -> UserRecord?
+    func user(tenantID: UUID, username: String) async throws -> UserRecord?
+    func users(tenantID: UUID) async throws -> [UserRecord]
+    func roles(userID: UUID) async throws -> [String]
+
+    // API keys
+    func insertAPIKey(_ key: APIKeyRecord) async throws
+    func apiKey(id: String) async throws -> APIKeyRecord?
+    func apiKeys(tenantID: UUID, userID: UUID) async throws -> [APIKeyRecord]
+    func revokeAPIKey(id: String, tenantID: UUID?, at date: Date) async throws -> Bool
+
+    // Cubes
+    func createCube(_ cube: CubeRecord) async throws
+    func cube(tenantID: UUID, id: UUID) async throws -> CubeRecord?
+    func cubes(tenantID: UUID, subspaces: [String]) async throws -> [CubeRecord]
+    func cubes(tenantID: UUID, subspacePrefix: String) async throws -> [CubeRecord]
+
+    // Memories
+    func insertMemories(_ memories: [MemoryRecord]) async throws
+    func memory(tenantID: UUID, id: UUID) async throws -> MemoryRecord?
+    func memories(tenantID: UUID, cubeID: UUID) async throws -> [MemoryRecord]
+    func memories(tenantID: UUID, cubeIDs: [UUID], after cursor: UUID?, limit: Int) async throws -> [MemoryRecord]
+    func updateMemory(_ memory: MemoryRecord, expectedVersion: Int) async throws
+    func deleteMemory(tenantID: UUID, id: UUID) async throws -> Bool
+    func history(tenantID: UUID, memoryID: UUID) async throws -> [MemoryVersionRecord]
+}

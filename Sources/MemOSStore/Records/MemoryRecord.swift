@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// The current version of a memory as stored.
+///
+/// Everything a client wrote (text, tags, sources, info) lives in `payload`, an opaque blob the
+/// governance layer seals, so the store never has to see or index memory text.
+public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "memories"
+
+    public var id: UUID
+    public var tenantID: UUID
+    public var cubeID: UUID
+    public var version: Int
+    public var state: String
+    public var payload: Data
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, tenantID: UUID, cubeID: UUID, version: Int, state: String, payload: Data,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.cubeID = cubeID
+        self.version = version
+        self.state = state
+        self.payload = payload
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case tenantID = "tenant_id"
+        case cubeID = "cube_id"
+        case version
+        case state
+        case payload
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// One historical version of a memory; every change writes one, so history is never lost.
+public struct MemoryVersionRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "memory_versions"
+
+    public var memoryID: UUID
+    public var version: Int
+    public var tenantID: UUID
+    public var state: String
+    public var payload: Data
+    public var recordedAt: Date
+
+    public init(memoryID: UUID, version: Int, tenantID: UUID, state: String, payload: Data, recordedAt: Date) {
+        self.memoryID = memoryID
+        self.version = version
+        self.tenantID = tenantID
+        self.state = state
+        self.payload = payload
+        self.recordedAt = recordedAt
+    }
+
+    /// The version row that snapshots a memory record as it is now.
+    public init(snapshotOf record: MemoryRecord) {
+        self.init(
+            memoryID: record.id, version: record.version, tenantID: record.tenantID, state: record.state,
+            payload: record.payload, recordedAt: record.updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case memoryID = "memory_id"
+        case version
+        case tenantID = "tenant_id"
+        case state
+        case payload
+        case recordedAt = "recorded_at"
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations, so any older data directory upgrades in place.
+///
+/// Deliberately absent: any table or index over memory text. Search indexes live in memory.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-identity-and-memories") { db in
+            try db.create(table: "tenants") { t in
+                t.primaryKey("id", .blob)
+                t.column("name", .text).notNull().unique()
+                t.column("status", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "operators") { t in
+                t.primaryKey("id", .blob)
+                t.column("name", .text).notNull().unique()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "users") { t in
+                t.primaryKey("id", .blob)
+                t.column("tenant_id", .blob).notNull().references("tenants", onDelete: .cascade)
+                t.column("username", .text).notNull()
+                t.column("password_hash", .text)
+                t.column("default_role", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["tenant_id", "username"])
+            }
+            try db.create(table: "role_bindings") { t in
+                t.column("user_id", .blob).notNull().references("users", onDelete: .cascade)
+                t.column("role", .text).notNull()
+                t.primaryKey(["user_id", "role"])
+            }
+            try db.create(table: "api_keys") { t in
+                t.primaryKey("id", .text)
+                t.column("tenant_id", .blob).references("tenants", onDelete: .cascade)
+                t.column("user_id", .blob).references("users", onDelete: .cascade)
+                t.column("operator_id", .blob).references("operators", onDelete: .cascade)
+                t.column("name", .text)
+                t.column("secret_hash", .text).notNull()
+                t.column("expires_at", .datetime)
+                t.column("revoked_at", .datetime)
+                t.column("created_at", .datetime).notNull()
+                t.check(sql: "(user_id IS NULL) <> (operator_id IS NULL)")
+            }
+            try db.create(index: "api_keys_by_user", on: "api_keys", columns: ["user_id"])
+            try db.create(table: "cubes") { t in
+                t.primaryKey("id", .blob)
+                t.column("tenant_id", .blob).notNull().references("tenants", onDelete: .cascade)
+                t.column("subspace", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("created_by", .blob)
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["tenant_id", "subspace", "name"])
+            }
+            try db.create(table: "memories") { t in
+                t.primaryKey("id", .blob)
+                t.column("tenant_id", .blob).notNull().references("tenants", onDelete: .cascade)
+                t.column("cube_id", .blob).notNull().references("cubes", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "memories_by_cube", on: "memories", columns: ["tenant_id", "cube_id", "id"])
+            try db.create(table: "memory_versions") { t in
+                t.column("memory_id", .blob).notNull().references("memories", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("tenant_id", .blob).notNull()
+                t.column("state", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("recorded_at", .datetime).notNull()
+                t.primaryKey(["memory_id", "version"])
+            }
+        }
+        return migrator
+    }
+}
