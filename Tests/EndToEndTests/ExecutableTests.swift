@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// The shipped executables, run as a user runs them: `memos-admin init`, then `memos-gateway`
+/// as a separate process, stopped with SIGTERM.
+@Suite(.serialized) struct ExecutableTests {
+    static let binaries = TestGateway.packageRoot.appendingPathComponent(".build/debug")
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent(executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MEMOS_") }
+            .merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func freePort() -> Int { Int.random(in: 20_000..<60_000) }
+
+    @Test func initCreatesAnOwnerOnlyKeyAndPrintsTheAdminKeyOnce() throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        let first = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: String]
+        let key = try #require(json?["admin_key"])
+        #expect(key.hasPrefix("mgk_"))
+        let keyFile = directory.appendingPathComponent("master.key").path
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        // The admin key is not written anywhere in the data directory.
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = try Data(contentsOf: directory.appendingPathComponent(name))
+            #expect(bytes.range(of: Data(key.utf8)) == nil, "admin key found in \(name)")
+        }
+        // A second init refuses instead of replacing the key.
+        let second = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already initialised"))
+    }
+
+    @Test func gatewayRefusesToStartWithoutAUsableMasterKey() throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        _ = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let policies = TestGateway.policyDirectory.path
+        let keyFile = directory.appendingPathComponent("master.key")
+
+        try FileManager.default.removeItem(at: keyFile)
+        let missing = try Self.run(
+            "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("refusing to start"))
+        #expect(missing.stderr.contains("master.key"))
+
+        let empty = try Self.run(
+            "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies],
+            environment: ["MEMOS_MASTER_KEY": ""])
+        #expect(empty.status != 0)
+        #expect(empty.stderr.contains("refusing to start"))
+    }
+
+    @Test func gatewayRefusesAnInvalidPolicyNamingTheLine() throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        _ = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let policies = TestGateway.makeTemporaryDirectory()
+        try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
+        let shipped = try String(contentsOf: TestGateway.policyDirectory.appendingPathComponent("roles.yaml"), encoding: .utf8)
+        let broken = shipped.replacingOccurrences(of: "access: [read]", with: "access: [raed]")
+        try broken.write(to: policies.appendingPathComponent("roles.yaml"), atomically: true, encoding: .utf8)
+        let brokenLine = broken.components(separatedBy: "\n").firstIndex { $0.contains("raed") }! + 1
+
+        let result = try Self.run(
+            "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("roles.yaml:\(brokenLine):"), "\(result.stderr)")
+    }
+
+    @Test func gatewayServesAndStopsGracefullyOnSIGTERM() async throws {
+        let directory = TestGateway.makeTemporaryDirectory()
+        let initOutput = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let adminKey = try #require(
+            (try JSONSerialization.jsonObject(with: Data(initOutput.stdout.utf8)) as? [String: String])?["admin_key"])
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent("memos-gateway")
+        process.arguments = ["--policy-dir", TestGateway.policyDirectory.path]
+        process.environment = ["MEMOS_DATA_DIR": directory.path, "MEMOS_PORT": "\(port)", "PATH": "/usr/bin:/bin"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+
+        // The admin CLI drives the running gateway over HTTP.
+        var created: Output?
+        for _ in 0..<50 {
+            created = try Self.run(
+                "memos-admin", ["tenant", "create", "acme", "--json"],
+                environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
+            if created?.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(created?.status == 0, "\(created?.stderr ?? "")")
+        #expect(created?.stdout.contains("\"name\" : \"acme\"") == true)
+        let user = try Self.run(
+            "memos-admin", ["user", "create", "--tenant", "acme", "alice", "--role", "member", "--json"],
+            environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
+        #expect(user.status == 0, "\(user.stderr)")
+        #expect(user.stdout.contains("mgk_"))
+        // A refused request is exit code 1 with the server's reason.
+        let duplicate = try Self.run(
+            "memos-admin", ["tenant", "create", "acme"],
+            environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr.contains("409"))
+
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // JSON logs, one object per line, with no secret in them.
+        for line in logs.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+        }
+        #expect(logs.contains("\"message\":\"stopped\""))
+        #expect(!logs.contains(adminKey))
+    }
+
+    @Test func adminCLIRejectsUsageErrorsWith64() throws {
+        let missingRole = try Self.run(
+            "memos-admin", ["user", "create", "--tenant", "acme", "alice"],
+            environment: ["MEMOS_TOKEN": "mgk_x", "MEMOS_SERVER": "http://127.0.0.1:1"])
+        #expect(missingRole.status == 64)
+        #expect(missingRole.stderr.contains("--role"))
+        let noToken = try Self.run("memos-admin", ["tenant", "list"])
+        #expect(noToken.status == 64)
+    }
+}
