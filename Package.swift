@@ -116,6 +116,7 @@ let package = Package(
                 "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings

@@ -110,9 +110,10 @@ import Testing
             try await gateway.addText("Globex strategy quokka", token: world.dave.key, role: "manager", cube: globexTeam)
 
             // Control: acme sees all four.
-            #expect(Set(try await gateway.search("zanzibar quokka", token: world.acmeAdmin.key).resultIDs).isSuperset(
-                of: [teamID, tenantID]))
-            #expect(Set(try await gateway.search("zanzibar", token: world.alice.key).resultIDs) == acmeIDs)
+            let adminView = try await gateway.search("zanzibar quokka", token: world.acmeAdmin.key)
+            #expect(Set(adminView.resultIDs) == [teamID, tenantID])
+            let aliceView = try await gateway.search("zanzibar", token: world.alice.key)
+            #expect(Set(aliceView.resultIDs) == acmeIDs)
 
             for (name, user, role) in world.globexCallers {
                 let search = try await gateway.search("zanzibar quokka pricing supplier roadmap handbook", token: user.key, role: role)
@@ -148,11 +149,14 @@ import Testing
             }
 
             // Nothing globex tried landed anywhere.
-            #expect(Set(try await gateway.search("injected", token: world.acmeAdmin.key).resultIDs).isEmpty)
-            #expect(Set(try await gateway.search("injected", token: world.dave.key, role: "manager").resultIDs).isEmpty)
-            #expect(try await gateway.listAll(token: world.alice.key, cube: secretsCube).count == 1)
-            #expect(try await gateway.listAll(token: world.alice.key, cube: teamCube).count == 1)
-            #expect(try await gateway.listAll(token: world.alice.key, cube: tenantCube).count == 1)
+            let injectedAcme = try await gateway.search("injected", token: world.acmeAdmin.key)
+            #expect(injectedAcme.results.isEmpty)
+            let injectedGlobex = try await gateway.search("injected", token: world.dave.key, role: "manager")
+            #expect(injectedGlobex.results.isEmpty)
+            for cube in [secretsCube, teamCube, tenantCube] {
+                let count = try await gateway.listAll(token: world.alice.key, cube: cube).count
+                #expect(count == 1)
+            }
         }
     }
 
@@ -179,7 +183,7 @@ import Testing
                 ),
                 (
                     "/v1/memories",
-                    ["memories": [["text": "Hijack ownerprobe", "sources": [["content": "x", "user_id": world.alice.id]]]]],
+                    ["memories": [["text": "Hijack ownerprobe", "sources": [["content": "x", "user_id": world.alice.id]]] as [String: Any]]],
                     "memories[0].sources[0].user_id"
                 ),
                 (
@@ -216,11 +220,14 @@ import Testing
             #expect(!allUsernames.contains { $0["username"] as? String == "mole" })
 
             // Nothing was stored, in either tenant, or in any cube.
-            #expect(try await gateway.snapshot(token: world.alice.key) == acmeBefore)
-            #expect(try await gateway.snapshot(token: world.bob.key) == globexBefore)
+            let acmeAfter = try await gateway.snapshot(token: world.alice.key)
+            #expect(acmeAfter == acmeBefore)
+            let globexAfter = try await gateway.snapshot(token: world.bob.key)
+            #expect(globexAfter == globexBefore)
             for (user, role) in [(world.acmeAdmin, nil), (world.alice, nil), (world.globexAdmin, nil), (world.bob, nil),
                                  (world.dave, "manager")] as [(E2EUser, String?)] {
-                #expect(try await gateway.search("ownerprobe hijack", token: user.key, role: role).results.isEmpty)
+                let found = try await gateway.search("ownerprobe hijack", token: user.key, role: role)
+                #expect(found.results.isEmpty)
                 let cubes = try await gateway.send(.GET, "/v1/cubes", token: user.key, role: role)
                 #expect(!(cubes.object["cubes"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "hijacked" })
             }
@@ -299,7 +306,8 @@ import Testing
             // Control: acme's own admin may revoke it.
             let own = try await gateway.send(.DELETE, "/v1/keys/\(world.alice.keyID)", token: world.acmeAdmin.key)
             #expect(own.status == 204, "\(own)")
-            #expect(try await gateway.send(.GET, "/v1/me", token: world.alice.key).status == 401)
+            let revoked = try await gateway.send(.GET, "/v1/me", token: world.alice.key)
+            #expect(revoked.status == 401)
         }
     }
 }
