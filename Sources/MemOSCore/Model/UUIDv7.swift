@@ -10,9 +10,11 @@ extension UUID {
     /// millisecond; when it runs out the timestamp borrows from the next millisecond). The
     /// remaining 62 bits come from `SystemRandomNumberGenerator`, so ids are not guessable.
     ///
-    /// Passing an explicit `date` that lies well in the past (more than 10 s before the last id
-    /// made here) back-fills an id for that time without affecting the ordering of live ids; a
-    /// small step backwards of the clock is instead absorbed so ordering is preserved.
+    /// A small step backwards of the clock is absorbed so ordering is preserved. An explicit
+    /// `date` well in the past (more than 10 s before the last id made here) back-fills an id for
+    /// that time on a separate timeline, so it does not disturb live ids; ids made repeatedly for
+    /// the same earlier moment (a fixed clock in tests) are still strictly increasing among
+    /// themselves.
     public static func v7(at date: Date = Date()) -> UUID {
         let requested = UUIDv7Clock.milliseconds(since1970: date)
         let (milliseconds, counter) = UUIDv7Clock.shared.next(requestedMilliseconds: requested)
@@ -42,15 +44,50 @@ extension UUID {
 private final class UUIDv7Clock: @unchecked Sendable {
     static let shared = UUIDv7Clock()
 
-    /// How far back the clock may step and still be treated as "now" rather than as a request
-    /// for a historical id.
-    private static let clockRegressionTolerance: UInt64 = 10_000
     private static let maxMilliseconds: UInt64 = (1 << 48) - 1
 
+    /// The last timestamp and counter handed out along one timeline.
+    private struct Timeline {
+        /// How far back a request may lie and still be treated as "now" on this timeline (a
+        /// clock stepping back, or a caller's clock read a moment earlier) rather than as a jump
+        /// to another point in time.
+        static let regressionTolerance: UInt64 = 10_000
+
+        var milliseconds: UInt64 = 0
+        var counter: UInt16 = 0
+
+        /// The next (timestamp, counter) after the last one, or nil when `requested` lies too
+        /// far in the past for this timeline.
+        mutating func advance(to requested: UInt64) -> (UInt64, UInt16)? {
+            if requested > milliseconds {
+                milliseconds = requested
+                counter = UUIDv7Clock.freshCounter()
+            } else if milliseconds - requested <= Self.regressionTolerance {
+                if counter < 0x0FFF {
+                    counter += 1
+                } else {
+                    // Counter exhausted: borrow the next millisecond (saturating in year 10889,
+                    // where uniqueness still rests on the 62 random bits).
+                    milliseconds = min(milliseconds + 1, UUIDv7Clock.maxMilliseconds)
+                    counter = UUIDv7Clock.freshCounter()
+                }
+            } else {
+                return nil
+            }
+            return (milliseconds, counter)
+        }
+    }
+
     private let lock = NSLock()
-    // Guarded by `lock`.
-    private var lastMilliseconds: UInt64 = 0
-    private var lastCounter: UInt16 = 0
+    /// Ids made for the current time. Guarded by `lock`.
+    private var live = Timeline()
+    /// Ids back-filled for explicit earlier times, one timeline per requested millisecond, kept
+    /// apart from `live` so they neither disturb nor are disturbed by live ids, yet stay ordered
+    /// when made repeatedly for one moment (a fixed clock in tests, an import of old
+    /// conversations). Bounded: forgetting a timeline only costs ordering among ids of that
+    /// moment made before and after. Guarded by `lock`.
+    private var history: [UInt64: Timeline] = [:]
+    private static let historyLimit = 1024
 
     static func milliseconds(since1970 date: Date) -> UInt64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded(.down)
@@ -60,7 +97,7 @@ private final class UUIDv7Clock: @unchecked Sendable {
 
     /// A random counter start with the top bit clear, leaving at least 2048 increments per
     /// millisecond before the timestamp has to borrow.
-    private static func freshCounter() -> UInt16 {
+    static func freshCounter() -> UInt16 {
         var generator = SystemRandomNumberGenerator()
         return UInt16.random(in: 0..<0x800, using: &generator)
     }
@@ -68,23 +105,15 @@ private final class UUIDv7Clock: @unchecked Sendable {
     func next(requestedMilliseconds requested: UInt64) -> (milliseconds: UInt64, counter: UInt16) {
         lock.lock()
         defer { lock.unlock() }
-        if requested > lastMilliseconds {
-            lastMilliseconds = requested
-            lastCounter = Self.freshCounter()
-        } else if lastMilliseconds - requested <= Self.clockRegressionTolerance {
-            if lastCounter < 0x0FFF {
-                lastCounter += 1
-            } else if lastMilliseconds < Self.maxMilliseconds {
-                lastMilliseconds += 1
-                lastCounter = Self.freshCounter()
-            } else {
-                // The year 10889 has arrived; uniqueness still rests on the 62 random bits.
-                lastCounter = Self.freshCounter()
-            }
-        } else {
-            return (requested, Self.freshCounter())
+        if let next = live.advance(to: requested) { return next }
+        if var timeline = history[requested], let next = timeline.advance(to: requested) {
+            history[requested] = timeline
+            return next
         }
-        return (lastMilliseconds, lastCounter)
+        if history.count >= Self.historyLimit { history.removeAll(keepingCapacity: true) }
+        let timeline = Timeline(milliseconds: requested, counter: Self.freshCounter())
+        history[requested] = timeline
+        return (timeline.milliseconds, timeline.counter)
     }
 
     static func bytes(high: UInt64, low: UInt64) -> uuid_t {

@@ -3,10 +3,12 @@ import Foundation
 /// One keyword-search result: which memory matched and how strongly, so keyword hits can be
 /// merged with vector hits on a comparable footing.
 public struct BM25Hit: Sendable, Hashable {
+    /// The memory's id, as given to `BM25Index.upsert`.
     public let id: UUID
     /// Okapi BM25 score; only comparable with scores from the same index and query.
     public let score: Double
 
+    /// Public so that fused or cached results can be rebuilt in the same shape.
     public init(id: UUID, score: Double) {
         self.id = id
         self.score = score
@@ -84,8 +86,11 @@ public struct BM25Index: Sendable {
         if let existing = slotByID[id] {
             removeSlot(existing)
         }
-        let frequencies = tokenizer.termFrequencies(text)
-        let length = frequencies.values.reduce(0, +)
+        // Map tokens straight to term ids and count by sorting: one hash lookup per token and no
+        // intermediate dictionary. Sorted term ids also give the back-reference list its order.
+        var tokenTerms = tokenizer.tokens(text).map { termID(for: $0) }
+        tokenTerms.sort()
+        let length = tokenTerms.count
 
         let slot: Int32
         if let reused = freeSlots.popLast() {
@@ -103,16 +108,17 @@ public struct BM25Index: Sendable {
         totalLength += Int(storedLength)
 
         var terms: [DocumentTerm] = []
-        terms.reserveCapacity(frequencies.count)
-        for (term, frequency) in frequencies {
-            let termID = self.termID(for: term)
+        var runStart = 0
+        while runStart < tokenTerms.count {
+            let termID = tokenTerms[runStart]
+            var runEnd = runStart + 1
+            while runEnd < tokenTerms.count, tokenTerms[runEnd] == termID { runEnd += 1 }
             let position = Int32(postings[Int(termID)].count)
             postings[Int(termID)].append(
-                Posting(slot: slot, termFrequency: Int32(clamping: frequency), documentLength: storedLength))
+                Posting(slot: slot, termFrequency: Int32(clamping: runEnd - runStart), documentLength: storedLength))
             terms.append(DocumentTerm(term: termID, position: position))
+            runStart = runEnd
         }
-        // Sorted by term so removal can find a moved posting's back-reference by binary search.
-        terms.sort { $0.term < $1.term }
         slotTerms[Int(slot)] = terms
     }
 
@@ -205,7 +211,7 @@ public struct BM25Index: Sendable {
                 // Swap-remove: move the last posting into the hole and repoint its document.
                 let moved = postings[termIndex][lastPosition]
                 postings[termIndex][position] = moved
-                _ = moved
+                repointPosting(ofSlot: Int(moved.slot), term: entry.term, to: Int32(position))
             }
             postings[termIndex].removeLast()
             if postings[termIndex].isEmpty {

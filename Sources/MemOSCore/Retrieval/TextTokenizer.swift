@@ -68,10 +68,12 @@ public struct TextTokenizer: Sendable {
     /// Walks the text once, handing each finished term to `emit`; both public entry points share
     /// it so `tokens` and `termFrequencies` can never disagree.
     private func forEachToken(in text: String, _ emit: (String) -> Void) {
-        // NFC first so "e" + combining acute and the precomposed "é" are folded the same way;
-        // pure ASCII (the common case) cannot change under normalisation, so skip the work.
-        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
-        let normalized = isASCII ? text : text.precomposedStringWithCanonicalMapping
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            forEachASCIIToken(in: text, emit)
+            return
+        }
+        // NFC first so "e" + combining acute and the precomposed "é" are folded the same way.
+        let normalized = text.precomposedStringWithCanonicalMapping
 
         var word = String.UnicodeScalarView()
         var wordIsASCIILetters = true
@@ -166,6 +168,38 @@ public struct TextTokenizer: Sendable {
         flushCJK()
     }
 
+    /// The same rules as the general path, specialised to ASCII bytes: most memories are plain
+    /// English, and indexing a large cube at startup tokenizes every one of them.
+    private func forEachASCIIToken(in text: String, _ emit: (String) -> Void) {
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        var lettersOnly = true
+        func flush() {
+            guard !word.isEmpty else { return }
+            defer {
+                word.removeAll(keepingCapacity: true)
+                lettersOnly = true
+            }
+            let token = String(decoding: word, as: UTF8.self)
+            if Self.stopWords.contains(token) { return }
+            emit(lettersOnly && word.count > 2 ? PorterStemmer.stem(lowercaseASCII: word) : token)
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x61...0x7A:
+                word.append(byte)
+            case 0x41...0x5A:
+                word.append(byte + 0x20)
+            case 0x30...0x39:
+                word.append(byte)
+                lettersOnly = false
+            default:
+                flush()
+            }
+        }
+        flush()
+    }
+
     /// Lowercases a non-ASCII letter and strips its diacritics, so "Ångström" indexes as
     /// "angstrom".
     private func appendFolded(
@@ -242,6 +276,11 @@ enum PorterStemmer {
     static func stem(_ word: String) -> String {
         let bytes = Array(word.utf8)
         guard bytes.count > 2, bytes.allSatisfy({ (0x61...0x7A).contains($0) }) else { return word }
+        return stem(lowercaseASCII: bytes)
+    }
+
+    /// Stems a word the caller already knows is more than two lowercase ASCII letters.
+    static func stem(lowercaseASCII bytes: [UInt8]) -> String {
         var stemmer = Stemmer(b: bytes)
         stemmer.run()
         return String(decoding: stemmer.b[0...stemmer.k], as: UTF8.self)

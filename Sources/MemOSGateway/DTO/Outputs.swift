@@ -259,3 +259,42 @@ struct StatusOutput: Encodable {
         case status, policyHash = "policy_hash"
     }
 }
+
+/// One version in `GET /v1/memories/{id}/history`.
+struct MemoryVersionOutput: Encodable {
+    let version: Int
+    let state: String
+    let text: String
+    let key: String?
+    let tags: [String]
+    let memoryType: String
+    let sources: [SourceOutput]
+    let background: String?
+    let confidence: Double?
+    let info: [String: JSONValue]
+    let recordedAt: Date
+
+    init(_ view: MemoryVersionView) {
+        version = view.version
+        state = view.state.rawValue
+        text = view.content.text
+        key = view.content.key
+        tags = view.content.tags
+        memoryType = view.content.memoryType.rawValue
+        sources = view.content.sources.map(SourceOutput.init)
+        background = view.content.background
+        confidence = view.content.confidence
+        info = view.content.info
+        recordedAt = view.recordedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, state, text, key, tags, memoryType = "memory_type", sources, background, confidence, info,
+            recordedAt = "recorded_at"
+    }
+}
+
+struct HistoryEnvelope: Encodable {
+    let id: String
+    let versions: [MemoryVersionOutput]
+}

@@ -112,3 +112,36 @@ struct CreateCubeRequest: Decodable {
         subspace = try c.decodeIfPresent(String.self, forKey: .subspace)
     }
 }
+
+/// `POST /v1/memories/{id}/rollback`.
+struct RollbackRequest: Decodable {
+    let version: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        version = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .version)
+    }
+}
+
+/// `POST /v1/memories/{id}/transition`.
+struct TransitionRequest: Decodable {
+    let state: MemoryState
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case to
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let name = try decoder.container(keyedBy: CodingKeys.self).decodeNonEmptyString(forKey: .to)
+        guard let state = MemoryState(rawValue: name) else {
+            throw RequestError.invalidField(
+                "to", "unknown state '\(name)' (expected one of: \(MemoryState.allNames.joined(separator: ", ")))")
+        }
+        self.state = state
+    }
+}

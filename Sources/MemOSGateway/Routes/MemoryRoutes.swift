@@ -61,6 +61,27 @@ struct MemoryRoutes {
             let view = try await governance.memories.update(caller, id: id, patch: input.patch)
             return try JSONCoding.response(MemoryEnvelope(memory: MemoryOutput(view)))
         }
+        group.get("memories/:id/history") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let id = try context.parameters.requireID("id")
+            let versions = try await governance.memories.history(caller, id: id)
+            return try JSONCoding.response(
+                HistoryEnvelope(id: id.uuidString.lowercased(), versions: versions.map(MemoryVersionOutput.init)))
+        }
+        group.post("memories/:id/rollback") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let id = try context.parameters.requireID("id")
+            let input = try await body.decode(RollbackRequest.self, from: request)
+            let view = try await governance.memories.rollback(caller, id: id, to: input.version)
+            return try JSONCoding.response(MemoryEnvelope(memory: MemoryOutput(view)))
+        }
+        group.post("memories/:id/transition") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let id = try context.parameters.requireID("id")
+            let input = try await body.decode(TransitionRequest.self, from: request)
+            let view = try await governance.memories.transition(caller, id: id, to: input.state)
+            return try JSONCoding.response(MemoryEnvelope(memory: MemoryOutput(view)))
+        }
         group.delete("memories/:id") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             try await governance.memories.delete(caller, id: try context.parameters.requireID("id"))

@@ -74,3 +74,12 @@ public struct MemoryPage: Sendable {
     public let memories: [MemoryView]
     public let nextCursor: String?
 }
+
+/// One entry of a memory's history.
+public struct MemoryVersionView: Sendable {
+    public let version: Int
+    public let state: MemoryState
+    public let content: MemoryContent
+    public let recordedAt: Date
+    public let cube: CubeView
+}

@@ -199,33 +199,97 @@ public final class MemoryService: Sendable {
         guard !patch.isEmpty else {
             throw GovernanceError.invalidInput(field: nil, message: "the patch changes nothing")
         }
-        let (current, cube) = try await readable(caller, id: id)
-        guard caller.may(.write, cube: cube) else {
-            throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(cube.name)'")
-        }
-        guard current.state != .frozen else {
-            throw GovernanceError.conflict("memory \(id) is frozen and cannot change")
+        let (current, cube) = try await writable(caller, id: id)
+        guard MemoryLifecycle.isMutable(current.state) else {
+            throw GovernanceError.conflict("memory \(id) is \(current.state.rawValue) and cannot change")
         }
         var next = current
         next.content = patch.applied(to: current.content)
         next.version = current.version + 1
         next.updatedAt = now.roundedToMilliseconds
+        return try await commit(next, replacing: current, cube: cube, caller: caller)
+    }
+
+    /// Moves a memory to another lifecycle state, as a new version.
+    public func transition(_ caller: MemoryCaller, id: UUID, to state: MemoryState, now: Date = Date()) async throws
+        -> MemoryView
+    {
+        let (current, cube) = try await writable(caller, id: id)
+        let next: MemoryItem
+        do {
+            next = try MemoryLifecycle.transition(current, to: state, at: now.roundedToMilliseconds)
+        } catch {
+            throw GovernanceError.conflict("memory \(id): \(error)")
+        }
+        return try await commit(next, replacing: current, cube: cube, caller: caller)
+    }
+
+    /// Restores the content of an earlier version as a new version; history keeps everything.
+    public func rollback(_ caller: MemoryCaller, id: UUID, to version: Int, now: Date = Date()) async throws -> MemoryView {
+        let (current, cube) = try await writable(caller, id: id)
+        guard version >= 1, version < current.version else {
+            throw GovernanceError.invalidInput(
+                field: "version", message: "must be an earlier version of this memory (1...\(current.version - 1))")
+        }
+        let versions = try await translatingStoreErrors {
+            try await self.store.history(tenantID: caller.tenantID, memoryID: id)
+        }
+        guard let old = versions.first(where: { $0.version == version }) else {
+            throw GovernanceError.notFound("memory \(id) has no version \(version)")
+        }
+        let content = try sealer.open(old.payload, tenantID: caller.tenantID, memoryID: id, version: old.version)
+        let next: MemoryItem
+        do {
+            next = try MemoryLifecycle.rollback(current, to: content, at: now.roundedToMilliseconds)
+        } catch {
+            throw GovernanceError.conflict("memory \(id): \(error)")
+        }
+        return try await commit(next, replacing: current, cube: cube, caller: caller)
+    }
+
+    /// Every version of a memory, oldest first.
+    public func history(_ caller: MemoryCaller, id: UUID) async throws -> [MemoryVersionView] {
+        let (_, cube) = try await readable(caller, id: id)
+        let versions = try await translatingStoreErrors {
+            try await self.store.history(tenantID: caller.tenantID, memoryID: id)
+        }
+        return try versions.map { row in
+            guard let state = MemoryState(rawValue: row.state) else {
+                throw GovernanceError.unavailable("integrity error: memory \(id) v\(row.version) has unknown state")
+            }
+            return MemoryVersionView(
+                version: row.version, state: state,
+                content: try sealer.open(row.payload, tenantID: caller.tenantID, memoryID: id, version: row.version),
+                recordedAt: row.recordedAt, cube: view(of: cube, for: caller))
+        }
+    }
+
+    /// Writes a new version with optimistic concurrency, then updates the index.
+    private func commit(_ next: MemoryItem, replacing current: MemoryItem, cube: CubeRecord, caller: MemoryCaller)
+        async throws -> MemoryView
+    {
         let record = try record(for: next, tenantID: caller.tenantID)
         do {
             try await translatingStoreErrors { try await self.store.updateMemory(record, expectedVersion: current.version) }
         } catch GovernanceError.conflict {
-            throw GovernanceError.conflict("memory \(id) changed concurrently; re-read it and retry")
+            throw GovernanceError.conflict("memory \(next.id) changed concurrently; re-read it and retry")
         }
         indexes.apply(.upsert(next), cubeID: cube.id)
         return MemoryView(item: next, cube: view(of: cube, for: caller))
     }
 
-    /// Deletes a memory for real: the row, every version, and its index entries.
-    public func delete(_ caller: MemoryCaller, id: UUID) async throws {
-        let (_, cube) = try await readable(caller, id: id)
+    /// The memory and its cube, if the caller may read and write it.
+    private func writable(_ caller: MemoryCaller, id: UUID) async throws -> (MemoryItem, CubeRecord) {
+        let (current, cube) = try await readable(caller, id: id)
         guard caller.may(.write, cube: cube) else {
             throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(cube.name)'")
         }
+        return (current, cube)
+    }
+
+    /// Deletes a memory for real: the row, every version, and its index entries.
+    public func delete(_ caller: MemoryCaller, id: UUID) async throws {
+        let (_, cube) = try await writable(caller, id: id)
         let deleted = try await translatingStoreErrors { try await self.store.deleteMemory(tenantID: caller.tenantID, id: id) }
         indexes.apply(.remove(id), cubeID: cube.id)
         guard deleted else { throw GovernanceError.notFound("no memory \(id)") }
