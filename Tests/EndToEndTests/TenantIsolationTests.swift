@@ -142,6 +142,22 @@ import Testing
 
                 let listed = try await gateway.listAll(token: user.key, role: role)
                 #expect(Set(listed.compactMap { $0["id"] as? String }).isDisjoint(with: acmeIDs), "\(name) listed acme")
+
+                // Naming acme in query parameters or headers is never obeyed either.
+                for query in ["tenant_id=\(world.acmeID)", "tenant=acme", "user_id=\(world.alice.id)", "owner=\(world.alice.id)"] {
+                    let smuggled = try await gateway.send(.GET, "/v1/memories?\(query)", token: user.key, role: role)
+                    #expect(Set(smuggled.memoryIDs).isDisjoint(with: acmeIDs), "\(name) ?\(query)")
+                    #expect(!smuggled.bodyText.lowercased().contains("zanzibar"))
+                }
+                let headers = [
+                    ("X-Tenant-ID", world.acmeID), ("X-MemOS-Tenant", "acme"), ("X-Tenant", "acme"),
+                    ("X-User-ID", world.alice.id),
+                ]
+                let withHeaders = try await gateway.send(
+                    .POST, "/v1/memories/search", token: user.key, role: role,
+                    rawBody: Data(#"{"query": "zanzibar quokka", "top_k": 1000}"#.utf8), headers: headers)
+                #expect(withHeaders.status == 200)
+                #expect(Set(withHeaders.resultIDs).isDisjoint(with: acmeIDs), "\(name) obeyed a tenant header")
                 let cubes = try await gateway.send(.GET, "/v1/cubes", token: user.key, role: role)
                 let cubeIDs = Set((cubes.object["cubes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
                 #expect(cubes.status == 200)
@@ -195,6 +211,8 @@ import Testing
                 ("/v1/memories/search", ["query": "ownerprobe", "filters": ["owner": world.alice.id]], "filters.owner"),
                 ("/v1/cubes", ["name": "hijacked", "tenant_id": world.acmeID], "tenant_id"),
                 ("/v1/cubes", ["name": "hijacked", "subspace": "tenant", "tenant": "acme"], "tenant"),
+                ("/v1/keys", ["name": "hijacked", "user_id": world.alice.id], "user_id"),
+                ("/v1/keys", ["name": "hijacked", "tenant_id": world.acmeID], "tenant_id"),
             ]
             for (path, body, field) in attacks {
                 let result = try await gateway.send(.POST, path, token: world.bob.key, json: body)
@@ -218,6 +236,12 @@ import Testing
             let allUsernames = (acmeUsers.object["users"] as? [[String: Any]] ?? [])
                 + (globexUsers.object["users"] as? [[String: Any]] ?? [])
             #expect(!allUsernames.contains { $0["username"] as? String == "mole" })
+
+            // No key was minted for anyone.
+            for user in [world.alice, world.bob] {
+                let keys = try await gateway.send(.GET, "/v1/keys", token: user.key)
+                #expect((keys.object["keys"] as? [[String: Any]] ?? []).count == 1)
+            }
 
             // Nothing was stored, in either tenant, or in any cube.
             let acmeAfter = try await gateway.snapshot(token: world.alice.key)

@@ -37,7 +37,8 @@ struct MessageWindowReaderTests {
         let sliding = MessageWindowReader(windowSize: 3, overlap: 10)
         #expect(sliding.overlap == 2)
         #expect(
-            Self.windows(sliding.read(Self.conversation(5))) == [["m0", "m1", "m2"], ["m1", "m2", "m3"], ["m2", "m3", "m4"]])
+            Self.windows(sliding.read(Self.conversation(5)))
+                == [["m0", "m1", "m2"], ["m1", "m2", "m3"], ["m2", "m3", "m4"]])
 
         let single = MessageWindowReader(windowSize: 0, overlap: -3)
         #expect(single.windowSize == 1 && single.overlap == 0)
@@ -95,7 +96,8 @@ struct MessageWindowReaderTests {
         // Each line is "user: " or "assistant: " plus 30 characters: 36 or 41 characters.
         let messages = (0..<9).map { n in
             ChatMessage(
-                role: n % 2 == 0 ? "user" : "assistant", content: String(repeating: "\(n)", count: 30), messageID: "m\(n)")
+                role: n % 2 == 0 ? "user" : "assistant", content: String(repeating: "\(n)", count: 30),
+                messageID: "m\(n)")
         }
         let reader = MessageWindowReader(windowSize: 4, overlap: 1, maxCharacters: 90)
         let drafts = reader.read(messages)
@@ -112,8 +114,12 @@ struct MessageWindowReaderTests {
     @Test("A message longer than maxCharacters is split across drafts that all cite it")
     func oversizedMessage() {
         let sentences = (1...12).map { "Fact number \($0) is worth remembering." }
-        let long = ChatMessage(role: "user", content: sentences.joined(separator: " "), speaker: "Bob", messageID: "long")
-        let messages = [ChatMessage(role: "user", content: "hi", messageID: "m0"), long, ChatMessage(role: "assistant", content: "ok", messageID: "m2")]
+        let long = ChatMessage(
+            role: "user", content: sentences.joined(separator: " "), speaker: "Bob", messageID: "long")
+        let messages = [
+            ChatMessage(role: "user", content: "hi", messageID: "m0"), long,
+            ChatMessage(role: "assistant", content: "ok", messageID: "m2"),
+        ]
         let drafts = MessageWindowReader(windowSize: 4, overlap: 1, maxCharacters: 120).read(messages)
         #expect(drafts.allSatisfy { $0.text.count <= 120 })
         let longDrafts = drafts.filter { $0.sources.contains { $0.messageID == "long" } }

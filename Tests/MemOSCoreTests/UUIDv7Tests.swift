@@ -67,6 +67,21 @@ struct UUIDv7Tests {
         #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
     }
 
+    @Test("A fixed clock in the past still gives increasing ids carrying that time")
+    func fixedPastClock() throws {
+        let date = Date(timeIntervalSince1970: 1_600_000_000.5)
+        let ids = (0..<3_000).map { _ in UUID.v7(at: date) }
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
+        // The counter is seeded below 2048, so the first 2048 ids cannot have borrowed a millisecond.
+        let first = try #require(ids[2047].uuidV7Timestamp)
+        #expect(first.timeIntervalSince1970 == 1_600_000_000.5)
+        let last = try #require(ids.last?.uuidV7Timestamp)
+        #expect(last.timeIntervalSince1970 >= 1_600_000_000.5 && last.timeIntervalSince1970 <= 1_600_000_000.502)
+        // Live ids made meanwhile are unaffected by the back-filled ones.
+        let live = try #require(UUID.v7().uuidV7Timestamp)
+        #expect(live.timeIntervalSinceNow > -60)
+    }
+
     @Test("Ids made concurrently are unique")
     func concurrent() async {
         let ids = await withTaskGroup(of: [UUID].self) { group in

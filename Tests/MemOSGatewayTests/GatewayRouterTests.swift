@@ -125,3 +125,25 @@ import Testing
         }
     }
 }
+
+@Suite struct StrictJSONSyntaxTests {
+    @Test(arguments: [
+        #"{}"#, #"[]"#, #"{"a": [1, -2.5e3, true, false, null, "x\n\u00e9"]}"#, #" {"nested": {"k": [{}]}} "#, "0", "\"s\"",
+    ])
+    func acceptsJSON(_ text: String) throws {
+        try StrictJSONSyntax.validate(Data(text.utf8))
+    }
+
+    @Test(arguments: [
+        #"{"a": 1,}"#, #"[1, 2,]"#, #"{'a': 1}"#, #"{"a": 01}"#, #"{"a": .5}"#, #"{"a": NaN}"#, #"{a: 1}"#,
+        #"{"a": 1} x"#, "{\"a\": \"tab\tinside\"}", #"{"a": "\x"}"#, "", #"{"a": tru}"#, #"// c"# + "\n{}", "[1 2]",
+    ])
+    func rejectsNonJSON(_ text: String) {
+        #expect(throws: RequestError.self) { try StrictJSONSyntax.validate(Data(text.utf8)) }
+    }
+
+    @Test func rejectsPathologicalNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: RequestError.self) { try StrictJSONSyntax.validate(Data(deep.utf8)) }
+    }
+}

@@ -116,7 +116,9 @@ public struct MessageWindowReader: Sendable {
                     pieces.append(ChunkPiece(text: sentence, length: sentenceLength, separator: separator))
                 } else {
                     for (partIndex, part) in Self.hardSplit(sentence, limit: limit).enumerated() {
-                        pieces.append(partIndex == 0 ? ChunkPiece(text: part.text, length: part.length, separator: separator) : part)
+                        pieces.append(
+                            partIndex == 0
+                                ? ChunkPiece(text: part.text, length: part.length, separator: separator) : part)
                     }
                 }
             }
@@ -278,8 +280,8 @@ public struct MessageWindowReader: Sendable {
             var pieceEnd = end
             while pieceEnd > start, characters[pieceEnd - 1].isWhitespace { pieceEnd -= 1 }
             if pieceEnd > start {
-                pieces.append(
-                    ChunkPiece(text: String(characters[start..<pieceEnd]), length: pieceEnd - start, separator: separator))
+                let text = String(characters[start..<pieceEnd])
+                pieces.append(ChunkPiece(text: text, length: pieceEnd - start, separator: separator))
             }
             start = end
             separator = ""

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MemOSCore
+import NIOCore
 
 /// Fields no request may carry: who owns data is decided by the credential alone.
 let ownerFields: Set<String> = ["tenant", "tenant_id", "user_id", "owner"]
@@ -82,10 +83,11 @@ struct JSONBody {
     let maxBytes: Int
 
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        if let contentType = request.headers[.contentType],
-            !contentType.lowercased().hasPrefix("application/json")
-        {
-            throw RequestError.unsupportedMediaType(contentType)
+        if let contentType = request.headers[.contentType] {
+            let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard mediaType == "application/json" else { throw RequestError.unsupportedMediaType(contentType) }
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw RequestError.bodyTooLarge(limit: maxBytes)
@@ -95,12 +97,18 @@ struct JSONBody {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw RequestError.bodyTooLarge(limit: maxBytes)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no Content-Length to check up front.
+            throw RequestError.bodyTooLarge(limit: maxBytes)
         }
         guard buffer.readableBytes > 0 else {
             throw RequestError.malformedJSON("the body is empty; expected a JSON object")
         }
+        let data = Data(buffer: buffer)
+        // Foundation's parser tolerates some non-JSON (trailing commas); RFC 8259 is the contract.
+        try StrictJSONSyntax.validate(data)
         do {
-            return try JSONCoding.decoder.decode(T.self, from: Data(buffer: buffer))
+            return try JSONCoding.decoder.decode(T.self, from: data)
         } catch let error as RequestError {
             throw error
         } catch let error as DecodingError {
@@ -120,9 +128,8 @@ struct JSONBody {
         case .keyNotFound(let key, let context):
             return .missingField(JSONPath.render(context.codingPath + [key]))
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                return .malformedJSON("not valid JSON")
-            }
+            // The syntax was already validated, so this is a value that does not fit its field
+            // (2.5 for an integer, say); name the field when the decoder knows it.
             return .invalidField(JSONPath.render(context.codingPath), context.debugDescription)
         @unknown default:
             return .malformedJSON("\(error)")

@@ -134,7 +134,9 @@ public struct IdentityService: Sendable {
             }
             throw GovernanceError.unauthenticated("invalid tenant, username or password")
         }
-        guard try await passwordHasher.verify(password, against: hash) else {
+        // A password the hasher refuses (empty, too long) fails like a wrong one: the answer
+        // must not depend on whether the user exists.
+        guard (try? await passwordHasher.verify(password, against: hash)) == true else {
             throw GovernanceError.unauthenticated("invalid tenant, username or password")
         }
         guard tenant.status == .active, user.status == .active else {
