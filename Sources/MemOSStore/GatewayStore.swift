@@ -44,4 +44,16 @@ public protocol GatewayStore: Sendable {
     func updateMemory(_ memory: MemoryRecord, expectedVersion: Int) async throws
     func deleteMemory(tenantID: UUID, id: UUID) async throws -> Bool
     func history(tenantID: UUID, memoryID: UUID) async throws -> [MemoryVersionRecord]
+    /// Replaces a memory's sealed embedding without writing a new version (re-embedding).
+    func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws
+
+    // Graph
+    /// Inserts memories and edges in one transaction (a conversation and its `follows` links).
+    func insertMemories(_ memories: [MemoryRecord], edges: [MemoryEdgeRecord]) async throws
+    func insertEdges(_ edges: [MemoryEdgeRecord]) async throws
+    /// Edges touching a memory, in either direction.
+    func edges(tenantID: UUID, memoryID: UUID) async throws -> [MemoryEdgeRecord]
+    /// Writes several new versions (and edges) atomically: a merge changes two memories at once.
+    func commitVersions(_ updates: [(record: MemoryRecord, expectedVersion: Int)], inserts: [MemoryRecord], edges: [MemoryEdgeRecord])
+        async throws
 }

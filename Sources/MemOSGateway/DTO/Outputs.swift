@@ -298,3 +298,25 @@ struct HistoryEnvelope: Encodable {
     let id: String
     let versions: [MemoryVersionOutput]
 }
+
+struct RelatedOutput: Encodable {
+    let relation: String
+    let direction: String
+    let memory: MemoryOutput
+    let createdAt: Date
+
+    init(_ related: RelatedMemory) {
+        relation = related.relation.rawValue
+        direction = related.direction.rawValue
+        memory = MemoryOutput(related.memory)
+        createdAt = related.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case relation, direction, memory, createdAt = "created_at"
+    }
+}
+
+struct RelatedEnvelope: Encodable {
+    let related: [RelatedOutput]
+}

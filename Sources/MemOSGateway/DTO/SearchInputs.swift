@@ -145,3 +145,27 @@ struct TransitionRequest: Decodable {
         self.state = state
     }
 }
+
+/// `POST /v1/memories/{id}/related`: link this memory to another.
+struct LinkRequest: Decodable {
+    let to: UUID
+    let relation: MemoryRelation
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case to, relation
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let target = try c.decodeNonEmptyString(forKey: .to)
+        guard let id = UUID(uuidString: target) else { throw RequestError.invalidField("to", "must be a memory id") }
+        to = id
+        let name = try c.decodeNonEmptyString(forKey: .relation)
+        guard let relation = MemoryRelation(rawValue: name) else {
+            throw RequestError.invalidField(
+                "relation", "unknown relation '\(name)' (expected one of: \(MemoryRelation.allNames.joined(separator: ", ")))")
+        }
+        self.relation = relation
+    }
+}

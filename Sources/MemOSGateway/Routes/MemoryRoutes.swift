@@ -82,6 +82,18 @@ struct MemoryRoutes {
             let view = try await governance.memories.transition(caller, id: id, to: input.state)
             return try JSONCoding.response(MemoryEnvelope(memory: MemoryOutput(view)))
         }
+        group.get("memories/:id/related") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let related = try await governance.memories.related(caller, id: try context.parameters.requireID("id"))
+            return try JSONCoding.response(RelatedEnvelope(related: related.map(RelatedOutput.init)))
+        }
+        group.post("memories/:id/related") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let id = try context.parameters.requireID("id")
+            let input = try await body.decode(LinkRequest.self, from: request)
+            let related = try await governance.memories.link(caller, from: id, to: input.to, relation: input.relation)
+            return try JSONCoding.response(RelatedEnvelope(related: [RelatedOutput(related)]), status: .created)
+        }
         group.delete("memories/:id") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             try await governance.memories.delete(caller, id: try context.parameters.requireID("id"))

@@ -83,3 +83,18 @@ public struct MemoryVersionView: Sendable {
     public let recordedAt: Date
     public let cube: CubeView
 }
+
+/// A memory related to another, as seen from that other memory.
+public struct RelatedMemory: Sendable {
+    public enum Direction: String, Sendable {
+        /// The asked-about memory points at this one.
+        case outgoing
+        /// This one points at the asked-about memory.
+        case incoming
+    }
+
+    public let relation: MemoryRelation
+    public let direction: Direction
+    public let memory: MemoryView
+    public let createdAt: Date
+}

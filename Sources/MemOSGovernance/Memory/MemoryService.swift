@@ -186,8 +186,20 @@ public final class MemoryService: Sendable {
             items.append(item)
             records.append(try record(for: item, tenantID: caller.tenantID))
         }
+        // Windows of one conversation follow each other.
+        var edges: [MemoryEdgeRecord] = []
+        if case .messages = input, items.count > 1 {
+            for index in 1..<items.count {
+                edges.append(
+                    MemoryEdgeRecord(
+                        id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: items[index].id, toID: items[index - 1].id,
+                        relation: MemoryRelation.follows.rawValue, provenance: Self.provenance(["via": "fast-reader"]),
+                        createdAt: now))
+            }
+        }
         let batch = records
-        try await translatingStoreErrors { try await self.store.insertMemories(batch) }
+        let links = edges
+        try await translatingStoreErrors { try await self.store.insertMemories(batch, edges: links) }
         for item in items {
             indexes.apply(.upsert(item), cubeID: cube.id)
         }
@@ -293,6 +305,55 @@ public final class MemoryService: Sendable {
         let deleted = try await translatingStoreErrors { try await self.store.deleteMemory(tenantID: caller.tenantID, id: id) }
         indexes.apply(.remove(id), cubeID: cube.id)
         guard deleted else { throw GovernanceError.notFound("no memory \(id)") }
+    }
+
+    // MARK: Graph
+
+    /// Links two memories. The caller must be able to write the source and read the target;
+    /// both must belong to the caller's tenant.
+    public func link(_ caller: MemoryCaller, from: UUID, to: UUID, relation: MemoryRelation, now: Date = Date()) async throws
+        -> RelatedMemory
+    {
+        guard from != to else {
+            throw GovernanceError.invalidInput(field: "to", message: "a memory cannot relate to itself")
+        }
+        let (_, _) = try await writable(caller, id: from)
+        let (target, targetCube) = try await readable(caller, id: to)
+        let edge = MemoryEdgeRecord(
+            id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: from, toID: to, relation: relation.rawValue,
+            provenance: Self.provenance(["created_by": caller.user.id.uuidString.lowercased(), "role": caller.role.name, "via": "api"]),
+            createdAt: now.roundedToMilliseconds)
+        do {
+            try await translatingStoreErrors { try await self.store.insertEdges([edge]) }
+        } catch GovernanceError.conflict {
+            throw GovernanceError.conflict("memory \(from) already \(relation.rawValue) memory \(to)")
+        }
+        return RelatedMemory(
+            relation: relation, direction: .outgoing, memory: MemoryView(item: target, cube: view(of: targetCube, for: caller)),
+            createdAt: edge.createdAt)
+    }
+
+    /// Memories linked to one memory, in both directions, limited to those the caller may read:
+    /// an edge never reveals a memory in a subspace the role cannot see.
+    public func related(_ caller: MemoryCaller, id: UUID) async throws -> [RelatedMemory] {
+        _ = try await readable(caller, id: id)
+        let edges = try await translatingStoreErrors { try await self.store.edges(tenantID: caller.tenantID, memoryID: id) }
+        var related: [RelatedMemory] = []
+        for edge in edges {
+            guard let relation = MemoryRelation(rawValue: edge.relation) else { continue }
+            let outgoing = edge.fromID == id
+            guard let (item, cube) = try? await readable(caller, id: outgoing ? edge.toID : edge.fromID) else { continue }
+            related.append(
+                RelatedMemory(
+                    relation: relation, direction: outgoing ? .outgoing : .incoming,
+                    memory: MemoryView(item: item, cube: view(of: cube, for: caller)), createdAt: edge.createdAt))
+        }
+        return related
+    }
+
+    static func provenance(_ fields: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     // MARK: Reading

@@ -14,12 +14,16 @@ public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, Persis
     public var version: Int
     public var state: String
     public var payload: Data
+    /// The sealed embedding of the current text, and which embedder made it; vectors are
+    /// computed once and kept, not recomputed at every start.
+    public var embedding: Data?
+    public var embedder: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: UUID, tenantID: UUID, cubeID: UUID, version: Int, state: String, payload: Data,
-        createdAt: Date, updatedAt: Date
+        embedding: Data? = nil, embedder: String? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -27,6 +31,8 @@ public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, Persis
         self.version = version
         self.state = state
         self.payload = payload
+        self.embedding = embedding
+        self.embedder = embedder
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -38,6 +44,8 @@ public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, Persis
         case version
         case state
         case payload
+        case embedding
+        case embedder
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -179,11 +179,57 @@ public final class SQLiteStore: GatewayStore {
     // MARK: Memories
 
     public func insertMemories(_ memories: [MemoryRecord]) async throws {
+        try await insertMemories(memories, edges: [])
+    }
+
+    public func insertMemories(_ memories: [MemoryRecord], edges: [MemoryEdgeRecord]) async throws {
+        try await commitVersions([], inserts: memories, edges: edges)
+    }
+
+    public func commitVersions(
+        _ updates: [(record: MemoryRecord, expectedVersion: Int)], inserts: [MemoryRecord], edges: [MemoryEdgeRecord]
+    ) async throws {
         try await write { db in
-            for memory in memories {
+            for memory in inserts {
                 try memory.insert(db)
                 try MemoryVersionRecord(snapshotOf: memory).insert(db)
             }
+            for (record, expectedVersion) in updates {
+                try Self.update(record, expectedVersion: expectedVersion, in: db)
+            }
+            for edge in edges {
+                try edge.insert(db)
+            }
+        }
+    }
+
+    public func insertEdges(_ edges: [MemoryEdgeRecord]) async throws {
+        try await write { db in
+            for edge in edges {
+                // Both ends must belong to the edge's tenant; the foreign keys alone would not say so.
+                let ends = try MemoryRecord.filter(
+                    Column("tenant_id") == edge.tenantID && [edge.fromID, edge.toID].contains(Column("id"))
+                ).fetchCount(db)
+                guard ends == (edge.fromID == edge.toID ? 1 : 2) else {
+                    throw StoreError.notFound("memory for edge \(edge.id)")
+                }
+                try edge.insert(db)
+            }
+        }
+    }
+
+    public func edges(tenantID: UUID, memoryID: UUID) async throws -> [MemoryEdgeRecord] {
+        try await read { db in
+            try MemoryEdgeRecord.filter(
+                Column("tenant_id") == tenantID && (Column("from_id") == memoryID || Column("to_id") == memoryID)
+            ).order(Column("created_at")).fetchAll(db)
+        }
+    }
+
+    public func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws {
+        try await write { db in
+            _ = try MemoryRecord.filter(Column("tenant_id") == tenantID && Column("id") == id && Column("version") == version)
+                .updateAll(db, Column("embedding").set(to: embedding), Column("embedder").set(to: embedder))
         }
     }
 
@@ -212,19 +258,22 @@ public final class SQLiteStore: GatewayStore {
     }
 
     public func updateMemory(_ memory: MemoryRecord, expectedVersion: Int) async throws {
-        try await write { db in
-            guard
-                let current = try MemoryRecord.filter(Column("tenant_id") == memory.tenantID && Column("id") == memory.id)
-                    .fetchOne(db)
-            else {
-                throw StoreError.notFound("memory \(memory.id)")
-            }
-            guard current.version == expectedVersion else {
-                throw StoreError.versionMismatch(expected: expectedVersion, actual: current.version)
-            }
-            try memory.update(db)
-            try MemoryVersionRecord(snapshotOf: memory).insert(db)
+        try await write { db in try Self.update(memory, expectedVersion: expectedVersion, in: db) }
+    }
+
+    /// Optimistic concurrency: the write lands only on the version the writer read.
+    private static func update(_ memory: MemoryRecord, expectedVersion: Int, in db: Database) throws {
+        guard
+            let current = try MemoryRecord.filter(Column("tenant_id") == memory.tenantID && Column("id") == memory.id)
+                .fetchOne(db)
+        else {
+            throw StoreError.notFound("memory \(memory.id)")
         }
+        guard current.version == expectedVersion else {
+            throw StoreError.versionMismatch(expected: expectedVersion, actual: current.version)
+        }
+        try memory.update(db)
+        try MemoryVersionRecord(snapshotOf: memory).insert(db)
     }
 
     public func deleteMemory(tenantID: UUID, id: UUID) async throws -> Bool {

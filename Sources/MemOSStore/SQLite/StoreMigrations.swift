@@ -76,6 +76,25 @@ enum StoreMigrations {
                 t.primaryKey(["memory_id", "version"])
             }
         }
+        migrator.registerMigration("v2-embeddings-and-edges") { db in
+            // Sealed vectors: derived from memory text, so never stored in the clear.
+            try db.alter(table: "memories") { t in
+                t.add(column: "embedding", .blob)
+                t.add(column: "embedder", .text)
+            }
+            try db.create(table: "memory_edges") { t in
+                t.primaryKey("id", .blob)
+                t.column("tenant_id", .blob).notNull().references("tenants", onDelete: .cascade)
+                t.column("from_id", .blob).notNull().references("memories", onDelete: .cascade)
+                t.column("to_id", .blob).notNull().references("memories", onDelete: .cascade)
+                t.column("relation", .text).notNull()
+                t.column("provenance", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.uniqueKey(["from_id", "to_id", "relation"])
+            }
+            try db.create(index: "memory_edges_from", on: "memory_edges", columns: ["tenant_id", "from_id"])
+            try db.create(index: "memory_edges_to", on: "memory_edges", columns: ["tenant_id", "to_id"])
+        }
         return migrator
     }
 }
