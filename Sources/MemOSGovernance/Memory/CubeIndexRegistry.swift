@@ -44,6 +44,28 @@ final class CubeIndexBox: Sendable {
     /// Mutable index storage; only ever touched while `state`'s lock is held.
     private final class Holder: @unchecked Sendable {
         var index = MemoryIndex()
+        /// Live memories by fingerprint and by explicit key, for consolidation on add.
+        var byFingerprint: [String: UUID] = [:]
+        var byKey: [String: UUID] = [:]
+        var lookupEntries: [UUID: (fingerprint: String?, key: String?)] = [:]
+
+        func forget(_ id: UUID) {
+            guard let entry = lookupEntries.removeValue(forKey: id) else { return }
+            if let fingerprint = entry.fingerprint, byFingerprint[fingerprint] == id { byFingerprint[fingerprint] = nil }
+            if let key = entry.key, byKey[key] == id { byKey[key] = nil }
+        }
+
+        func remember(_ item: MemoryItem) {
+            forget(item.id)
+            guard MemoryConsolidation.participates(item.state) else { return }
+            let fingerprint = MemoryConsolidation.fingerprint(item.content.text, tokenizer: tokenizer)
+            let key = MemoryConsolidation.normalizedKey(item.content.key)
+            if let fingerprint { byFingerprint[fingerprint] = item.id }
+            if let key { byKey[key] = item.id }
+            lookupEntries[item.id] = (fingerprint, key)
+        }
+
+        let tokenizer = TextTokenizer()
     }
 
     private enum State {
@@ -76,7 +98,7 @@ final class CubeIndexBox: Sendable {
             let items = try await loader()
             let holder = Holder()
             for item in items {
-                holder.index.upsert(item)
+                Self.apply(.upsert(item), to: holder)
             }
             state.withLock { state in
                 if case .loading(_, let pending) = state {
@@ -108,8 +130,25 @@ final class CubeIndexBox: Sendable {
 
     private static func apply(_ change: IndexChange, to holder: Holder) {
         switch change {
-        case .upsert(let item): holder.index.upsert(item)
-        case .remove(let id): holder.index.remove(id: id)
+        case .upsert(let item):
+            holder.index.upsert(item)
+            // Mirror only what the index accepted (it ignores stale versions and tombstones).
+            if holder.index.item(id: item.id)?.version == item.version {
+                holder.remember(item)
+            }
+        case .remove(let id):
+            holder.index.remove(id: id)
+            holder.forget(id)
+        }
+    }
+
+    /// The live memory with this fingerprint or key, if any.
+    func consolidationCandidates(fingerprint: String?, key: String?) -> (duplicate: MemoryItem?, sameKey: MemoryItem?) {
+        state.withLock { state in
+            guard case .ready(let holder) = state else { return (nil, nil) }
+            let duplicate = fingerprint.flatMap { holder.byFingerprint[$0] }.flatMap { holder.index.item(id: $0) }
+            let sameKey = key.flatMap { holder.byKey[$0] }.flatMap { holder.index.item(id: $0) }
+            return (duplicate, sameKey)
         }
     }
 

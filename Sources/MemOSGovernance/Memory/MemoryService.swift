@@ -177,30 +177,53 @@ public final class MemoryService: Sendable {
             throw GovernanceError.invalidInput(
                 field: "memories", message: "at most \(Self.maxBatch) memories per call (got \(contents.count))")
         }
-        var items: [MemoryItem] = []
-        var records: [MemoryRecord] = []
-        for content in contents {
-            let item = MemoryItem(
+        var items = contents.map { content in
+            MemoryItem(
                 id: UUID.v7(at: now), cubeID: cube.id, content: content, state: .activated, version: 1,
                 createdAt: now, updatedAt: now)
-            items.append(item)
-            records.append(try record(for: item, tenantID: caller.tenantID))
         }
-        // Windows of one conversation follow each other.
         var edges: [MemoryEdgeRecord] = []
-        if case .messages = input, items.count > 1 {
-            for index in 1..<items.count {
+        var changed: [(item: MemoryItem, expectedVersion: Int)] = []
+        switch input {
+        case .messages:
+            // Windows of one conversation follow each other.
+            for index in items.indices.dropFirst() {
                 edges.append(
-                    MemoryEdgeRecord(
-                        id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: items[index].id, toID: items[index - 1].id,
-                        relation: MemoryRelation.follows.rawValue, provenance: Self.provenance(["via": "fast-reader"]),
-                        createdAt: now))
+                    edge(caller, from: items[index].id, to: items[index - 1].id, .follows, via: "fast-reader", at: now))
+            }
+        case .items:
+            let box = try await loadedIndex(caller, cube: cube)
+            var claimed: Set<UUID> = []
+            for index in items.indices {
+                let content = items[index].content
+                let candidates = box.consolidationCandidates(
+                    fingerprint: MemoryConsolidation.fingerprint(content.text),
+                    key: MemoryConsolidation.normalizedKey(content.key))
+                if let duplicate = candidates.duplicate, claimed.insert(duplicate.id).inserted {
+                    // The same fact again: the new memory survives and carries both provenances.
+                    items[index].content = MemoryConsolidation.absorb(duplicate.content, into: content)
+                    changed.append((try move(duplicate, to: .merged, at: now), duplicate.version))
+                    edges.append(edge(caller, from: duplicate.id, to: items[index].id, .mergedInto, via: "near-duplicate", at: now))
+                } else if let older = candidates.sameKey, older.content.text != content.text,
+                    claimed.insert(older.id).inserted
+                {
+                    // A newer value of the same keyed fact supersedes the older one.
+                    changed.append((try move(older, to: .archived, at: now), older.version))
+                    edges.append(edge(caller, from: items[index].id, to: older.id, .contradicts, via: "same-key", at: now))
+                }
             }
         }
-        let batch = records
+        let records = try items.map { try record(for: $0, tenantID: caller.tenantID) }
+        let updates = try changed.map { (record: try record(for: $0.item, tenantID: caller.tenantID), expectedVersion: $0.expectedVersion) }
         let links = edges
-        try await translatingStoreErrors { try await self.store.insertMemories(batch, edges: links) }
-        for item in items {
+        do {
+            try await translatingStoreErrors {
+                try await self.store.commitVersions(updates, inserts: records, edges: links)
+            }
+        } catch GovernanceError.conflict {
+            throw GovernanceError.conflict("memories of cube '\(cube.name)' changed concurrently; retry the add")
+        }
+        for item in items + changed.map(\.item) {
             indexes.apply(.upsert(item), cubeID: cube.id)
         }
         let cubeView = view(of: cube, for: caller)
@@ -349,6 +372,22 @@ public final class MemoryService: Sendable {
                     memory: MemoryView(item: item, cube: view(of: cube, for: caller)), createdAt: edge.createdAt))
         }
         return related
+    }
+
+    private func move(_ item: MemoryItem, to state: MemoryState, at now: Date) throws -> MemoryItem {
+        do {
+            return try MemoryLifecycle.transition(item, to: state, at: now)
+        } catch {
+            throw GovernanceError.conflict("memory \(item.id): \(error)")
+        }
+    }
+
+    private func edge(
+        _ caller: MemoryCaller, from: UUID, to: UUID, _ relation: MemoryRelation, via reason: String, at now: Date
+    ) -> MemoryEdgeRecord {
+        MemoryEdgeRecord(
+            id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: from, toID: to, relation: relation.rawValue,
+            provenance: Self.provenance(["via": reason, "request_id": caller.requestID]), createdAt: now)
     }
 
     static func provenance(_ fields: [String: String]) -> String {
