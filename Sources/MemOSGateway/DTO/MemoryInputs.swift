@@ -75,23 +75,42 @@ struct MessageInput: Decodable {
     }
 }
 
-/// `POST /v1/memories`: exactly one of `text`, `memories`, `messages`.
+/// A document to chunk: `{"text", "title"?, "document_id"?}`.
+struct DocumentPayload: Decodable {
+    let text: String
+    let title: String?
+    let documentID: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case text, title, documentID = "document_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decodeNonEmptyString(forKey: .text)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        documentID = try c.decodeIfPresent(String.self, forKey: .documentID)
+    }
+}
+
+/// `POST /v1/memories`: exactly one of `text`, `memories`, `messages`, `document`.
 struct AddMemoriesRequest: Decodable {
     let cube: String?
     let input: AddMemoriesInput
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case text, memories, messages, cube, memoryType = "memory_type", tags, info, key, sources
+        case text, memories, messages, document, cube, memoryType = "memory_type", tags, info, key, sources
     }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         cube = try c.decodeIfPresent(String.self, forKey: .cube)
-        let forms = [CodingKeys.text, .memories, .messages].filter { c.contains($0) }
+        let forms = [CodingKeys.text, .memories, .messages, .document].filter { c.contains($0) }
         guard forms.count == 1 else {
             throw RequestError.invalidField(
-                "(body)", "provide exactly one of 'text', 'memories' or 'messages' (got \(forms.count))")
+                "(body)", "provide exactly one of 'text', 'memories', 'messages' or 'document' (got \(forms.count))")
         }
         let memoryType = try c.decodeMemoryTypeIfPresent(forKey: .memoryType)
         let tags = try c.decodeTagsIfPresent(forKey: .tags)
@@ -125,6 +144,15 @@ struct AddMemoriesRequest: Decodable {
                     if let info { content.info = info.merging(content.info) { _, own in own } }
                     return content
                 })
+        case .document:
+            for field in [CodingKeys.key, .sources, .memoryType] where c.contains(field) {
+                throw RequestError.invalidField(field.rawValue, "is not used with 'document' (chunks are DocumentChunk memories)")
+            }
+            let document = try c.decode(DocumentPayload.self, forKey: .document)
+            input = .document(
+                DocumentInput(
+                    text: document.text, title: document.title, documentID: document.documentID, tags: tags ?? [],
+                    info: info ?? [:]))
         default:
             for field in [CodingKeys.key, .sources] where c.contains(field) {
                 throw RequestError.invalidField(field.rawValue, "is not used with 'messages' (provenance comes from each message)")

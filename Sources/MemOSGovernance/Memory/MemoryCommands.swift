@@ -5,6 +5,26 @@ import MemOSCore
 public enum AddMemoriesInput: Sendable {
     case items([MemoryContent])
     case messages([ChatMessage], memoryType: MemoryType, tags: [String], info: [String: JSONValue])
+    /// A document, chunked by size and structure into `DocumentChunk` memories.
+    case document(DocumentInput)
+}
+
+/// A document to chunk into memories.
+public struct DocumentInput: Sendable {
+    public var text: String
+    public var title: String?
+    /// Provenance: which document the chunks came from (defaults to a new id).
+    public var documentID: String?
+    public var tags: [String]
+    public var info: [String: JSONValue]
+
+    public init(text: String, title: String?, documentID: String?, tags: [String], info: [String: JSONValue]) {
+        self.text = text
+        self.title = title
+        self.documentID = documentID
+        self.tags = tags
+        self.info = info
+    }
 }
 
 /// A partial change to a memory; nil fields stay as they are.

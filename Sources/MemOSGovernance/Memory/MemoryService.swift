@@ -169,6 +169,16 @@ public final class MemoryService: Sendable {
                 draft.info = info
                 return draft
             }
+        case .document(let document):
+            let chunks = reader.chunk(document: document.text)
+            let documentID = document.documentID ?? UUID.v7(at: now).uuidString.lowercased()
+            contents = chunks.enumerated().map { index, chunk in
+                MemoryContent(
+                    text: chunk,
+                    key: document.title.map { chunks.count > 1 ? "\($0) (\(index + 1)/\(chunks.count))" : $0 },
+                    tags: document.tags, memoryType: .documentChunk,
+                    sources: [SourceMessage(documentID: documentID)], info: document.info)
+            }
         }
         guard !contents.isEmpty else {
             throw GovernanceError.invalidInput(field: nil, message: "nothing to store: no memory has any text")
@@ -185,11 +195,11 @@ public final class MemoryService: Sendable {
         var edges: [MemoryEdgeRecord] = []
         var changed: [(item: MemoryItem, expectedVersion: Int)] = []
         switch input {
-        case .messages:
-            // Windows of one conversation follow each other.
+        case .messages, .document:
+            // Windows of one conversation, and chunks of one document, follow each other.
             for index in items.indices.dropFirst() {
                 edges.append(
-                    edge(caller, from: items[index].id, to: items[index - 1].id, .follows, via: "fast-reader", at: now))
+                    edge(caller, from: items[index].id, to: items[index - 1].id, .follows, via: "reader", at: now))
             }
         case .items:
             let box = try await loadedIndex(caller, cube: cube)
