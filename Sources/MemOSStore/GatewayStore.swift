@@ -47,6 +47,11 @@ public protocol GatewayStore: Sendable {
     /// Replaces a memory's sealed embedding without writing a new version (re-embedding).
     func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws
 
+    // Usage
+    /// Adds retrieval counts; increments for memories deleted meanwhile are dropped.
+    func recordUsage(_ increments: [MemoryUsageRecord]) async throws
+    func usage(tenantID: UUID, memoryID: UUID) async throws -> [MemoryUsageRecord]
+
     // Graph
     /// Inserts memories and edges in one transaction (a conversation and its `follows` links).
     func insertMemories(_ memories: [MemoryRecord], edges: [MemoryEdgeRecord]) async throws

@@ -65,3 +65,33 @@ import Testing
         }
     }
 }
+
+/// Usage records: who retrieved a memory and how often, for the scheduler.
+@Suite struct UsageTests {
+    @Test func searchesCountRetrievalsPerUserAndRole() async throws {
+        try await TestGateway.with { gateway in
+            try await gateway.createTenant("acme")
+            let boss = try await gateway.createUser(tenant: "acme", username: "boss", roles: ["tenant-admin"])
+            let member = try await gateway.createUser(tenant: "acme", username: "max", roles: ["member"])
+            #expect(try await gateway.send(.POST, "/v1/cubes", token: boss, json: ["name": "faq", "subspace": "tenant"]).status == 201)
+            let added = try await gateway.send(.POST, "/v1/memories", token: boss, json: ["text": "the wifi password rotates monthly", "cube": "faq"])
+            let id = try #require(added.memories.first?["id"] as? String)
+            for _ in 0..<3 {
+                #expect(try await gateway.send(.POST, "/v1/memories/search", token: member, json: ["query": "wifi password"]).results.count == 1)
+            }
+            _ = try await gateway.send(.POST, "/v1/memories/search", token: boss, json: ["query": "wifi"])
+            _ = try await gateway.send(.POST, "/v1/memories/search", token: boss, json: ["query": "unrelated"])
+
+            let usage = try await gateway.send(.GET, "/v1/memories/\(id)/usage", token: boss)
+            #expect(usage.status == 200)
+            #expect(usage.object["retrievals"] as? Int == 4)
+            let byRole = Dictionary(
+                uniqueKeysWithValues: (usage.object["by"] as? [[String: Any]] ?? []).map { ($0["role"] as? String ?? "", $0["count"] as? Int ?? 0) })
+            #expect(byRole == ["member": 3, "tenant-admin": 1])
+
+            try await gateway.createTenant("globex")
+            let eve = try await gateway.createUser(tenant: "globex", username: "eve", roles: ["tenant-admin"])
+            #expect(try await gateway.send(.GET, "/v1/memories/\(id)/usage", token: eve).status == 404)
+        }
+    }
+}

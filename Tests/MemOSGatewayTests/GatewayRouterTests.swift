@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import MemOSGovernance
 import Testing
 
@@ -21,7 +22,9 @@ import Testing
         let governance = try Governance.open(dataDirectory: dataDirectory, policyDirectory: policies, environment: [:])
         let router = GatewayApplication.buildRouter(
             configuration: GatewayConfiguration(maxBodyBytes: maxBodyBytes), governance: governance)
-        try await Application(router: router).test(.router) { client in try await body(client, adminKey) }
+        var logger = Logger(label: "router-tests")
+        logger.logLevel = .warning
+        try await Application(router: router, logger: logger).test(.router) { client in try await body(client, adminKey) }
     }
 
     @Test func unknownRoutesAreProblemsWithARequestID() async throws {

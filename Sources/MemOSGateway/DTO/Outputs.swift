@@ -320,3 +320,34 @@ struct RelatedOutput: Encodable {
 struct RelatedEnvelope: Encodable {
     let related: [RelatedOutput]
 }
+
+struct UsageOutput: Encodable {
+    struct Entry: Encodable {
+        let userID: String
+        let role: String
+        let count: Int
+        let lastRetrievedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case userID = "user_id", role, count, lastRetrievedAt = "last_retrieved_at"
+        }
+    }
+
+    let id: String
+    let retrievals: Int
+    let lastRetrievedAt: Date?
+    let by: [Entry]
+
+    init(id: UUID, records: [MemoryUsageRecord]) {
+        self.id = id.uuidString.lowercased()
+        retrievals = records.reduce(0) { $0 + $1.count }
+        lastRetrievedAt = records.map(\.lastRetrievedAt).max()
+        by = records.map {
+            Entry(userID: $0.userID.uuidString.lowercased(), role: $0.role, count: $0.count, lastRetrievedAt: $0.lastRetrievedAt)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, retrievals, lastRetrievedAt = "last_retrieved_at", by
+    }
+}

@@ -82,6 +82,12 @@ struct MemoryRoutes {
             let view = try await governance.memories.transition(caller, id: id, to: input.state)
             return try JSONCoding.response(MemoryEnvelope(memory: MemoryOutput(view)))
         }
+        group.get("memories/:id/usage") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let id = try context.parameters.requireID("id")
+            let records = try await governance.memories.usage(caller, id: id)
+            return try JSONCoding.response(UsageOutput(id: id, records: records))
+        }
         group.get("memories/:id/related") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             let related = try await governance.memories.related(caller, id: try context.parameters.requireID("id"))

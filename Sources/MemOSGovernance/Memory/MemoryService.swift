@@ -15,11 +15,13 @@ public final class MemoryService: Sendable {
     let sealer: MemoryPayloadSealer
     let reader: MessageWindowReader
     let indexes = CubeIndexRegistry()
+    let usageRecorder: UsageRecorder
 
     public init(store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader()) {
         self.store = store
         self.sealer = sealer
         self.reader = reader
+        self.usageRecorder = UsageRecorder(store: store)
     }
 
     // MARK: Cubes
@@ -473,7 +475,19 @@ public final class MemoryService: Sendable {
             hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
         }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.item.id < $1.memory.item.id }
-        return Array(hits.prefix(topK))
+        let results = Array(hits.prefix(topK))
+        await usageRecorder.record(
+            tenantID: caller.tenantID, userID: caller.user.id, role: caller.role.name,
+            memoryIDs: results.map(\.memory.item.id), at: Date())
+        return results
+    }
+
+    /// Who retrieved a memory through search, how often and when last (counts may lag by the
+    /// recorder's flush delay).
+    public func usage(_ caller: MemoryCaller, id: UUID) async throws -> [MemoryUsageRecord] {
+        _ = try await readable(caller, id: id)
+        await usageRecorder.flush()
+        return try await translatingStoreErrors { try await self.store.usage(tenantID: caller.tenantID, memoryID: id) }
     }
 
     /// Forgets every in-memory index, as a restart would.

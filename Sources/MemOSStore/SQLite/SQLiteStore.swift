@@ -218,6 +218,33 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func recordUsage(_ increments: [MemoryUsageRecord]) async throws {
+        try await write { db in
+            // INSERT ... SELECT FROM memories: a memory deleted meanwhile simply inserts nothing.
+            for increment in increments {
+                try db.execute(
+                        sql: """
+                            INSERT INTO memory_usage (memory_id, tenant_id, user_id, role, count, last_retrieved_at)
+                            SELECT id, tenant_id, ?, ?, ?, ? FROM memories WHERE id = ? AND tenant_id = ?
+                            ON CONFLICT (memory_id, user_id, role) DO UPDATE SET
+                              count = count + excluded.count,
+                              last_retrieved_at = max(last_retrieved_at, excluded.last_retrieved_at)
+                            """,
+                        arguments: [
+                            increment.userID, increment.role, increment.count, increment.lastRetrievedAt,
+                            increment.memoryID, increment.tenantID,
+                        ])
+            }
+        }
+    }
+
+    public func usage(tenantID: UUID, memoryID: UUID) async throws -> [MemoryUsageRecord] {
+        try await read { db in
+            try MemoryUsageRecord.filter(Column("tenant_id") == tenantID && Column("memory_id") == memoryID)
+                .order(Column("last_retrieved_at").desc).fetchAll(db)
+        }
+    }
+
     public func edges(tenantID: UUID, memoryID: UUID) async throws -> [MemoryEdgeRecord] {
         try await read { db in
             try MemoryEdgeRecord.filter(

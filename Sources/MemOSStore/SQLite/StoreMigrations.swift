@@ -95,6 +95,17 @@ enum StoreMigrations {
             try db.create(index: "memory_edges_from", on: "memory_edges", columns: ["tenant_id", "from_id"])
             try db.create(index: "memory_edges_to", on: "memory_edges", columns: ["tenant_id", "to_id"])
         }
+        migrator.registerMigration("v3-usage") { db in
+            try db.create(table: "memory_usage") { t in
+                t.column("memory_id", .blob).notNull().references("memories", onDelete: .cascade)
+                t.column("tenant_id", .blob).notNull()
+                t.column("user_id", .blob).notNull()
+                t.column("role", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("last_retrieved_at", .datetime).notNull()
+                t.primaryKey(["memory_id", "user_id", "role"])
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A request as the fake server received it.
+struct RecordedRequest: Sendable {
+    let method: String
+    let path: String
+    /// Header values by lower-cased name.
+    let headers: [String: String]
+    let body: Data
+
+    /// The body as a JSON object (empty when it is not one).
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+    }
+
+    /// `input` of an embeddings request.
+    var inputs: [String] { json["input"] as? [String] ?? [] }
+}
+
+/// What the fake server answers.
+struct FakeResponse: Sendable {
+    var status: Int = 200
+    var body: String = ""
+    var retryAfter: String?
+    /// Wait this long before answering (to provoke timeouts).
+    var delay: Duration?
+
+    /// A JSON body built from dictionaries and arrays.
+    static func json(_ object: Any, status: Int = 200, retryAfter: String? = nil) -> FakeResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return FakeResponse(status: status, body: String(decoding: data, as: UTF8.self), retryAfter: retryAfter)
+    }
+
+    /// A chat completion whose first choice says `content`.
+    static func chat(_ content: String) -> FakeResponse {
+        .json(["id": "chatcmpl-1", "choices": [["index": 0, "message": ["role": "assistant", "content": content]]]])
+    }
+
+    /// An embeddings answer: `vectors[i]` with index `indices[i]` (default: position).
+    static func embeddings(_ vectors: [[Double]], indices: [Int]? = nil) -> FakeResponse {
+        let data = vectors.enumerated().map { position, vector in
+            ["object": "embedding", "index": indices?[position] ?? position, "embedding": vector] as [String: Any]
+        }
+        return .json(["object": "list", "data": data, "model": "fake"])
+    }
+
+    static func error(_ status: Int, _ message: String = "scripted failure", retryAfter: String? = nil) -> FakeResponse {
+        .json(["error": ["message": message]], status: status, retryAfter: retryAfter)
+    }
+}
+
+/// Keeps what the fake server received, in order.
+actor RequestLog {
+    private(set) var requests: [RecordedRequest] = []
+
+    /// Records `request` and returns how many requests came before it.
+    func record(_ request: RecordedRequest) -> Int {
+        requests.append(request)
+        return requests.count - 1
+    }
+
+    var count: Int { requests.count }
+}
+
+/// A scripted OpenAI-compatible server on a free loopback port: `/v1/chat/completions` and
+/// `/v1/embeddings` record every request and answer with whatever `respond` returns for it
+/// (given the request and how many requests came before it).
+final class FakeOpenAIServer: Sendable {
+    typealias Responder = @Sendable (RecordedRequest, Int) async -> FakeResponse
+
+    let port: Int
+    let log: RequestLog
+    private let serviceGroup: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    /// The API root to configure clients with.
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+
+    private init(port: Int, log: RequestLog, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.log = log
+        self.serviceGroup = serviceGroup
+        self.task = task
+    }
+
+    /// Runs `body` against a fresh server and always shuts it down afterwards.
+    static func with<T>(
+        _ respond: @escaping Responder, _ body: (FakeOpenAIServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(respond)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// Answers the scripted responses in order, then repeats the last one.
+    static func with<T>(
+        script: [FakeResponse], _ body: (FakeOpenAIServer) async throws -> T
+    ) async throws -> T {
+        try await with({ _, index in script[min(index, script.count - 1)] }, body)
+    }
+
+    static func start(_ respond: @escaping Responder) async throws -> FakeOpenAIServer {
+        let log = RequestLog()
+        let router = Router()
+        for path in ["/v1/chat/completions", "/v1/embeddings"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                let buffer = try await request.body.collect(upTo: 16 * 1024 * 1024)
+                var headers: [String: String] = [:]
+                for field in request.headers {
+                    headers[field.name.canonicalName] = field.value
+                }
+                let recorded = RecordedRequest(
+                    method: request.method.rawValue, path: request.uri.path, headers: headers,
+                    body: Data(buffer.readableBytesView))
+                let index = await log.record(recorded)
+                let answer = await respond(recorded, index)
+                if let delay = answer.delay { try? await Task.sleep(for: delay) }
+                var fields = HTTPFields()
+                fields[.contentType] = "application/json"
+                if let retryAfter = answer.retryAfter { fields[.retryAfter] = retryAfter }
+                return Response(
+                    status: .init(code: answer.status), headers: fields,
+                    body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+            }
+        }
+        var logger = Logger(label: "fake-openai-server")
+        logger.logLevel = .critical
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await serviceGroup.run() }
+        var iterator = portStream.makeAsyncIterator()
+        guard let port = await iterator.next(), port != 0 else {
+            task.cancel()
+            throw FakeServerError.didNotStart
+        }
+        return FakeOpenAIServer(port: port, log: log, serviceGroup: serviceGroup, task: task)
+    }
+
+    func stop() async {
+        await serviceGroup.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    var requests: [RecordedRequest] {
+        get async { await log.requests }
+    }
+}
+
+enum FakeServerError: Error {
+    case didNotStart
+}
