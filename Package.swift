@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "MemOSCore",
                 "MemOSStore",
+                "MemOSBackends",
                 "CArgon2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MemOSGateway", "MemOSGovernance", "MemOSStore",
+                "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -149,10 +150,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "MemOSTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/MemOSTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MemOSBackendsTests",
             dependencies: [
-                "MemOSBackends", "MemOSCore",
+                "MemOSBackends", "MemOSCore", "MemOSTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,6 @@
 import Foundation
+import MemOSBackends
+import MemOSCore
 import MemOSStore
 
 /// The on-disk home of one gateway: its master key file and its database.
@@ -53,11 +55,16 @@ public struct Governance: Sendable {
     public let memories: MemoryService
     let store: any GatewayStore
 
-    public init(store: any GatewayStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher()) {
+    public init(
+        store: any GatewayStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher(),
+        languageModel: (any LanguageModel)? = nil
+    ) {
         self.policy = policy
         self.store = store
         self.identity = IdentityService(store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher)
-        self.memories = MemoryService(store: store, sealer: MemoryPayloadSealer(masterKey: masterKey))
+        self.memories = MemoryService(
+            store: store, sealer: MemoryPayloadSealer(masterKey: masterKey),
+            fineReader: languageModel.map { FineModeReader(model: $0) })
     }
 
     /// Whether the store answers; what `/readyz` reports.
@@ -73,7 +80,10 @@ public struct Governance: Sendable {
     ) throws -> Governance {
         let masterKey = try dataDirectory.loadMasterKey(environment: environment)
         let policy = try PolicySet.load(directory: policyDirectory)
+        let models = try ModelConfiguration.load(dataDirectory: dataDirectory.url, environment: environment)
         let store = try dataDirectory.openStore()
-        return Governance(store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher)
+        return Governance(
+            store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher,
+            languageModel: models.llm.map { OpenAICompatibleChatModel(endpoint: $0) })
     }
 }

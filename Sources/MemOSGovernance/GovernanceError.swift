@@ -15,11 +15,13 @@ public enum GovernanceError: Error, Sendable, Equatable, CustomStringConvertible
     case conflict(String)
     /// A dependency the operation needs is down; nothing was changed (503).
     case unavailable(String)
+    /// A model backend failed or answered nonsense; nothing was changed (502).
+    case upstream(String)
 
     public var description: String {
         switch self {
         case .unauthenticated(let message), .forbidden(let message), .notFound(let message),
-            .conflict(let message), .unavailable(let message):
+            .conflict(let message), .unavailable(let message), .upstream(let message):
             message
         case .invalidInput(let field, let message):
             field.map { "\($0): \(message)" } ?? message

@@ -1,3 +1,4 @@
+import MemOSTestSupport
 import Foundation
 import MemOSBackends
 import MemOSCore

@@ -86,7 +86,7 @@ import Testing
 @Suite struct ErrorMappingTests {
     @Test(arguments: [
         (GovernanceError.unauthenticated("x"), 401), (.forbidden("x"), 403), (.notFound("x"), 404),
-        (.invalidInput(field: "f", message: "x"), 400), (.conflict("x"), 409), (.unavailable("x"), 503),
+        (.invalidInput(field: "f", message: "x"), 400), (.conflict("x"), 409), (.unavailable("x"), 503), (.upstream("x"), 502),
     ])
     func governanceErrorsMapToStatuses(error: GovernanceError, status: Int) {
         #expect(ErrorMapping.map(error).status.code == status)

@@ -100,7 +100,8 @@ struct AddMemoriesRequest: Decodable {
     let input: AddMemoriesInput
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case text, memories, messages, document, cube, memoryType = "memory_type", tags, info, key, sources
+        case text, memories, messages, document, cube, memoryType = "memory_type", tags, info, key, sources, mode
+        case refineAsync = "async"
     }
 
     init(from decoder: any Decoder) throws {
@@ -111,6 +112,11 @@ struct AddMemoriesRequest: Decodable {
         guard forms.count == 1 else {
             throw RequestError.invalidField(
                 "(body)", "provide exactly one of 'text', 'memories', 'messages' or 'document' (got \(forms.count))")
+        }
+        if forms[0] != .messages {
+            for field in [CodingKeys.mode, .refineAsync] where c.contains(field) {
+                throw RequestError.invalidField(field.rawValue, "applies only to 'messages'")
+            }
         }
         let memoryType = try c.decodeMemoryTypeIfPresent(forKey: .memoryType)
         let tags = try c.decodeTagsIfPresent(forKey: .tags)
@@ -159,8 +165,20 @@ struct AddMemoriesRequest: Decodable {
             }
             let messages = try c.decode([MessageInput].self, forKey: .messages)
             guard !messages.isEmpty else { throw RequestError.invalidField("messages", "must not be empty") }
+            let modeName = try c.decodeIfPresent(String.self, forKey: .mode) ?? "fast"
+            guard let mode = MessageReading.Mode(rawValue: modeName) else {
+                throw RequestError.invalidField("mode", "unknown mode '\(modeName)' (expected fast or fine)")
+            }
+            let refineAsync = try c.decodeIfPresent(Bool.self, forKey: .refineAsync) ?? false
+            if refineAsync && mode == .fine {
+                throw RequestError.invalidField(
+                    "async", "refines fast-mode windows in the background; with mode 'fine' the add is already refined")
+            }
             input = .messages(
-                messages.map(\.message), memoryType: memoryType ?? .longTermMemory, tags: tags ?? [], info: info ?? [:])
+                messages.map(\.message),
+                reading: MessageReading(
+                    mode: mode, refineInBackground: refineAsync, memoryType: memoryType ?? .longTermMemory,
+                    tags: tags ?? [], info: info ?? [:]))
         }
     }
 }

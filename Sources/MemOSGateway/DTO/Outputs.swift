@@ -74,10 +74,42 @@ struct MemoryOutput: Encodable {
 struct MemoriesEnvelope: Encodable {
     let memories: [MemoryOutput]
     let nextCursor: String?
+    var refinement: TaskOutput? = nil
 
     enum CodingKeys: String, CodingKey {
-        case memories, nextCursor = "next_cursor"
+        case memories, nextCursor = "next_cursor", refinement
     }
+}
+
+/// A background task (`GET /v1/tasks/{id}`).
+struct TaskOutput: Encodable {
+    let id: String
+    let kind = "refine"
+    let status: String
+    let attempts: Int
+    let createdMemories: [String]
+    let error: String?
+    let createdAt: Date
+    let finishedAt: Date?
+
+    init(_ task: RefinementTask) {
+        id = task.id.uuidString.lowercased()
+        status = task.status.rawValue
+        attempts = task.attempts
+        createdMemories = task.createdMemoryIDs.map { $0.uuidString.lowercased() }
+        error = task.error
+        createdAt = task.createdAt
+        finishedAt = task.finishedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, attempts, createdMemories = "created_memories", error, createdAt = "created_at",
+            finishedAt = "finished_at"
+    }
+}
+
+struct TaskEnvelope: Encodable {
+    let task: TaskOutput
 }
 
 struct MemoryEnvelope: Encodable {

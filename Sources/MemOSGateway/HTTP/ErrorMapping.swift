@@ -31,6 +31,7 @@ enum ErrorMapping {
         case .invalidInput: Mapped(status: .badRequest, slug: "invalid-input", detail: error.description)
         case .conflict(let detail): Mapped(status: .conflict, slug: "conflict", detail: detail)
         case .unavailable(let detail): Mapped(status: .serviceUnavailable, slug: "unavailable", detail: detail)
+        case .upstream(let detail): Mapped(status: .badGateway, slug: "model-backend", detail: detail)
         }
     }
 

@@ -22,9 +22,17 @@ struct MemoryRoutes {
         group.post("memories") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             let input = try await body.decode(AddMemoriesRequest.self, from: request)
-            let views = try await governance.memories.add(caller, cube: input.cube, input: input.input)
+            let outcome = try await governance.memories.addMemories(caller, cube: input.cube, input: input.input)
             return try JSONCoding.response(
-                MemoriesEnvelope(memories: views.map(MemoryOutput.init), nextCursor: nil), status: .created)
+                MemoriesEnvelope(
+                    memories: outcome.memories.map(MemoryOutput.init), nextCursor: nil,
+                    refinement: outcome.refinement.map(TaskOutput.init)),
+                status: .created)
+        }
+        group.get("tasks/:id") { request, context in
+            let caller = try context.memoryCaller(for: request, identity: governance.identity)
+            let task = try await governance.memories.refinementTask(caller, id: try context.parameters.requireID("id"))
+            return try JSONCoding.response(TaskEnvelope(task: TaskOutput(task)))
         }
         group.post("memories/search") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)

@@ -4,9 +4,44 @@ import MemOSCore
 /// What to add: ready-made memories, or a conversation for the MemReader to turn into memories.
 public enum AddMemoriesInput: Sendable {
     case items([MemoryContent])
-    case messages([ChatMessage], memoryType: MemoryType, tags: [String], info: [String: JSONValue])
+    case messages([ChatMessage], reading: MessageReading)
     /// A document, chunked by size and structure into `DocumentChunk` memories.
     case document(DocumentInput)
+}
+
+/// How a conversation becomes memories.
+public struct MessageReading: Sendable {
+    public enum Mode: String, Sendable {
+        /// Windows of messages, no model: instant and always available.
+        case fast
+        /// A chat model extracts self-contained facts (needs a configured LLM).
+        case fine
+    }
+
+    public var mode: Mode
+    /// With `.fast`: also refine with the model in the background, linking the refined facts
+    /// to the raw windows.
+    public var refineInBackground: Bool
+    public var memoryType: MemoryType
+    public var tags: [String]
+    public var info: [String: JSONValue]
+
+    public init(
+        mode: Mode = .fast, refineInBackground: Bool = false, memoryType: MemoryType = .longTermMemory,
+        tags: [String] = [], info: [String: JSONValue] = [:]
+    ) {
+        self.mode = mode
+        self.refineInBackground = refineInBackground
+        self.memoryType = memoryType
+        self.tags = tags
+        self.info = info
+    }
+}
+
+/// What an add stored, and the background refinement it queued, if any.
+public struct AddOutcome: Sendable {
+    public let memories: [MemoryView]
+    public let refinement: RefinementTask?
 }
 
 /// A document to chunk into memories.

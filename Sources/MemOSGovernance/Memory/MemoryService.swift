@@ -16,11 +16,18 @@ public final class MemoryService: Sendable {
     let reader: MessageWindowReader
     let indexes = CubeIndexRegistry()
     let usageRecorder: UsageRecorder
+    /// nil when no chat model is configured: fine mode is then refused with a clear message.
+    let fineReader: FineModeReader?
+    let refinements = RefinementQueue()
 
-    public init(store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader()) {
+    public init(
+        store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader(),
+        fineReader: FineModeReader? = nil
+    ) {
         self.store = store
         self.sealer = sealer
         self.reader = reader
+        self.fineReader = fineReader
         self.usageRecorder = UsageRecorder(store: store)
     }
 
@@ -159,17 +166,32 @@ public final class MemoryService: Sendable {
     public func add(_ caller: MemoryCaller, cube reference: String?, input: AddMemoriesInput, now: Date = Date())
         async throws -> [MemoryView]
     {
+        try await addMemories(caller, cube: reference, input: input, now: now).memories
+    }
+
+    /// Stores memories atomically and, when asked, queues their background refinement.
+    public func addMemories(_ caller: MemoryCaller, cube reference: String?, input: AddMemoriesInput, now: Date = Date())
+        async throws -> AddOutcome
+    {
         let now = now.roundedToMilliseconds
         let cube = try await resolveCube(caller, reference: reference, access: .write)
         let contents: [MemoryContent]
         switch input {
         case .items(let items):
             contents = items
-        case .messages(let messages, let memoryType, let tags, let info):
-            contents = reader.read(messages, memoryType: memoryType, tags: tags).map { draft in
-                var draft = draft
-                draft.info = info
-                return draft
+        case .messages(let messages, let reading):
+            if reading.mode == .fine || reading.refineInBackground {
+                _ = try requireFineReader()
+            }
+            if reading.mode == .fine {
+                contents = try await refine(messages, reading: reading)
+                guard !contents.isEmpty else { return AddOutcome(memories: [], refinement: nil) }
+            } else {
+                contents = reader.read(messages, memoryType: reading.memoryType, tags: reading.tags).map { draft in
+                    var draft = draft
+                    draft.info = reading.info
+                    return draft
+                }
             }
         case .document(let document):
             let chunks = reader.chunk(document: document.text)
@@ -197,8 +219,10 @@ public final class MemoryService: Sendable {
         var edges: [MemoryEdgeRecord] = []
         var changed: [(item: MemoryItem, expectedVersion: Int)] = []
         switch input {
-        case .messages, .document:
-            // Windows of one conversation, and chunks of one document, follow each other.
+        case .document, .messages:
+            // Windows of one conversation, and chunks of one document, follow each other; facts
+            // a model extracted are independent of each other and are not linked.
+            if case .messages(_, let reading) = input, reading.mode == .fine { break }
             for index in items.indices.dropFirst() {
                 edges.append(
                     edge(caller, from: items[index].id, to: items[index - 1].id, .follows, via: "reader", at: now))
@@ -239,7 +263,79 @@ public final class MemoryService: Sendable {
             indexes.apply(.upsert(item), cubeID: cube.id)
         }
         let cubeView = view(of: cube, for: caller)
-        return items.map { MemoryView(item: $0, cube: cubeView) }
+        var refinement: RefinementTask?
+        if case .messages(let messages, let reading) = input, reading.mode == .fast, reading.refineInBackground {
+            let raw = items
+            refinement = await refinements.enqueue(tenantID: caller.tenantID) { [self] in
+                try await self.storeRefinement(caller, cube: cube, raw: raw, messages: messages, reading: reading)
+            }
+        }
+        return AddOutcome(memories: items.map { MemoryView(item: $0, cube: cubeView) }, refinement: refinement)
+    }
+
+    /// A background refinement's state, for the tenant that queued it.
+    public func refinementTask(_ caller: MemoryCaller, id: UUID) async throws -> RefinementTask {
+        guard let task = await refinements.task(id: id, tenantID: caller.tenantID) else {
+            throw GovernanceError.notFound("no task \(id)")
+        }
+        return task
+    }
+
+    private func requireFineReader() throws -> FineModeReader {
+        guard let fineReader else {
+            throw GovernanceError.invalidInput(
+                field: "mode",
+                message: "fine mode needs a chat model, and this gateway has none configured (MEMOS_LLM_BASE_URL, MEMOS_LLM_MODEL)")
+        }
+        return fineReader
+    }
+
+    /// Facts extracted by the chat model, with the request's tags and info.
+    private func refine(_ messages: [ChatMessage], reading: MessageReading) async throws -> [MemoryContent] {
+        let drafts: [MemoryDraft]
+        do {
+            drafts = try await requireFineReader().read(messages)
+        } catch let error as ReaderError {
+            throw GovernanceError.upstream("the model's output could not be used: \(error)")
+        } catch let error as GovernanceError {
+            throw error
+        } catch {
+            throw GovernanceError.upstream("the model backend failed: \(error)")
+        }
+        return drafts.map { draft in
+            var draft = draft
+            for tag in reading.tags where !draft.tags.contains(tag) { draft.tags.append(tag) }
+            draft.info = reading.info.merging(draft.info) { _, own in own }
+            return draft
+        }
+    }
+
+    /// Stores the refined facts of a conversation already stored in fast form, each linked to
+    /// the raw windows that hold its source messages.
+    private func storeRefinement(
+        _ caller: MemoryCaller, cube: CubeRecord, raw: [MemoryItem], messages: [ChatMessage], reading: MessageReading
+    ) async throws -> [UUID] {
+        let contents = try await refine(messages, reading: reading)
+        guard !contents.isEmpty else { return [] }
+        let now = Date().roundedToMilliseconds
+        let items = contents.map {
+            MemoryItem(id: UUID.v7(at: now), cubeID: cube.id, content: $0, state: .activated, version: 1, createdAt: now, updatedAt: now)
+        }
+        var edges: [MemoryEdgeRecord] = []
+        for item in items {
+            let cited = Set(item.content.sources.compactMap(\.messageID))
+            let windows = raw.filter { window in window.content.sources.contains { $0.messageID.map(cited.contains) ?? false } }
+            for window in windows.isEmpty ? raw : windows {
+                edges.append(edge(caller, from: item.id, to: window.id, .refinedFrom, via: "fine-reader", at: now))
+            }
+        }
+        let records = try items.map { try record(for: $0, tenantID: caller.tenantID) }
+        let links = edges
+        try await translatingStoreErrors { try await self.store.commitVersions([], inserts: records, edges: links) }
+        for item in items {
+            indexes.apply(.upsert(item), cubeID: cube.id)
+        }
+        return items.map(\.id)
     }
 
     public func update(_ caller: MemoryCaller, id: UUID, patch: MemoryPatch, now: Date = Date()) async throws -> MemoryView {

@@ -31,8 +31,8 @@ final class TestGateway: Sendable {
     }
 
     /// Runs `body` against a fresh gateway and always shuts it down afterwards.
-    static func with<T>(_ body: (TestGateway) async throws -> T) async throws -> T {
-        let gateway = try await start()
+    static func with<T>(environment: [String: String] = [:], _ body: (TestGateway) async throws -> T) async throws -> T {
+        let gateway = try await start(environment: environment)
         do {
             let result = try await body(gateway)
             await gateway.stop()
@@ -55,7 +55,8 @@ final class TestGateway: Sendable {
 
     /// Starts a gateway over a new data directory (or an existing one, to test restarts).
     static func start(
-        dataDirectory: URL? = nil, adminKey existingKey: String? = nil, maxBodyBytes: Int = 8 * 1024 * 1024
+        dataDirectory: URL? = nil, adminKey existingKey: String? = nil, maxBodyBytes: Int = 8 * 1024 * 1024,
+        environment: [String: String] = [:]
     ) async throws -> TestGateway {
         let directoryURL = dataDirectory ?? makeTemporaryDirectory()
         var adminKey = existingKey ?? ""
@@ -63,7 +64,7 @@ final class TestGateway: Sendable {
             adminKey = try await DataDirectory.initialize(at: directoryURL).1
         }
         let governance = try Governance.open(
-            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policyDirectory, environment: [:])
+            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policyDirectory, environment: environment)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()

@@ -4,80 +4,87 @@ import Logging
 import ServiceLifecycle
 
 /// A request as the fake server received it.
-struct RecordedRequest: Sendable {
-    let method: String
-    let path: String
+public struct RecordedRequest: Sendable {
+    public let method: String
+    public let path: String
     /// Header values by lower-cased name.
-    let headers: [String: String]
-    let body: Data
+    public let headers: [String: String]
+    public let body: Data
 
     /// The body as a JSON object (empty when it is not one).
-    var json: [String: Any] {
+    public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
     }
 
     /// `input` of an embeddings request.
-    var inputs: [String] { json["input"] as? [String] ?? [] }
+    public var inputs: [String] { json["input"] as? [String] ?? [] }
 }
 
 /// What the fake server answers.
-struct FakeResponse: Sendable {
-    var status: Int = 200
-    var body: String = ""
-    var retryAfter: String?
+public struct FakeResponse: Sendable {
+    public var status: Int = 200
+    public var body: String = ""
+    public var retryAfter: String?
     /// Wait this long before answering (to provoke timeouts).
-    var delay: Duration?
+    public var delay: Duration?
+
+    public init(status: Int = 200, body: String = "", retryAfter: String? = nil, delay: Duration? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+        self.delay = delay
+    }
 
     /// A JSON body built from dictionaries and arrays.
-    static func json(_ object: Any, status: Int = 200, retryAfter: String? = nil) -> FakeResponse {
+    public static func json(_ object: Any, status: Int = 200, retryAfter: String? = nil) -> FakeResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
         return FakeResponse(status: status, body: String(decoding: data, as: UTF8.self), retryAfter: retryAfter)
     }
 
     /// A chat completion whose first choice says `content`.
-    static func chat(_ content: String) -> FakeResponse {
+    public static func chat(_ content: String) -> FakeResponse {
         .json(["id": "chatcmpl-1", "choices": [["index": 0, "message": ["role": "assistant", "content": content]]]])
     }
 
     /// An embeddings answer: `vectors[i]` with index `indices[i]` (default: position).
-    static func embeddings(_ vectors: [[Double]], indices: [Int]? = nil) -> FakeResponse {
+    public static func embeddings(_ vectors: [[Double]], indices: [Int]? = nil) -> FakeResponse {
         let data = vectors.enumerated().map { position, vector in
             ["object": "embedding", "index": indices?[position] ?? position, "embedding": vector] as [String: Any]
         }
         return .json(["object": "list", "data": data, "model": "fake"])
     }
 
-    static func error(_ status: Int, _ message: String = "scripted failure", retryAfter: String? = nil) -> FakeResponse {
+    public static func error(_ status: Int, _ message: String = "scripted failure", retryAfter: String? = nil) -> FakeResponse {
         .json(["error": ["message": message]], status: status, retryAfter: retryAfter)
     }
 }
 
 /// Keeps what the fake server received, in order.
-actor RequestLog {
-    private(set) var requests: [RecordedRequest] = []
+public actor RequestLog {
+    public private(set) var requests: [RecordedRequest] = []
 
     /// Records `request` and returns how many requests came before it.
-    func record(_ request: RecordedRequest) -> Int {
+    public func record(_ request: RecordedRequest) -> Int {
         requests.append(request)
         return requests.count - 1
     }
 
-    var count: Int { requests.count }
+    public var count: Int { requests.count }
 }
 
 /// A scripted OpenAI-compatible server on a free loopback port: `/v1/chat/completions` and
 /// `/v1/embeddings` record every request and answer with whatever `respond` returns for it
 /// (given the request and how many requests came before it).
-final class FakeOpenAIServer: Sendable {
-    typealias Responder = @Sendable (RecordedRequest, Int) async -> FakeResponse
+public final class FakeOpenAIServer: Sendable {
+    public typealias Responder = @Sendable (RecordedRequest, Int) async -> FakeResponse
 
-    let port: Int
-    let log: RequestLog
+    public let port: Int
+    public let log: RequestLog
     private let serviceGroup: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// The API root to configure clients with.
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
     private init(port: Int, log: RequestLog, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
@@ -87,7 +94,7 @@ final class FakeOpenAIServer: Sendable {
     }
 
     /// Runs `body` against a fresh server and always shuts it down afterwards.
-    static func with<T>(
+    public static func with<T>(
         _ respond: @escaping Responder, _ body: (FakeOpenAIServer) async throws -> T
     ) async throws -> T {
         let server = try await start(respond)
@@ -102,13 +109,13 @@ final class FakeOpenAIServer: Sendable {
     }
 
     /// Answers the scripted responses in order, then repeats the last one.
-    static func with<T>(
+    public static func with<T>(
         script: [FakeResponse], _ body: (FakeOpenAIServer) async throws -> T
     ) async throws -> T {
         try await with({ _, index in script[min(index, script.count - 1)] }, body)
     }
 
-    static func start(_ respond: @escaping Responder) async throws -> FakeOpenAIServer {
+    public static func start(_ respond: @escaping Responder) async throws -> FakeOpenAIServer {
         let log = RequestLog()
         let router = Router()
         for path in ["/v1/chat/completions", "/v1/embeddings"] {
@@ -154,16 +161,16 @@ final class FakeOpenAIServer: Sendable {
         return FakeOpenAIServer(port: port, log: log, serviceGroup: serviceGroup, task: task)
     }
 
-    func stop() async {
+    public func stop() async {
         await serviceGroup.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
-    var requests: [RecordedRequest] {
+    public var requests: [RecordedRequest] {
         get async { await log.requests }
     }
 }
 
-enum FakeServerError: Error {
+public enum FakeServerError: Error {
     case didNotStart
 }
