@@ -419,12 +419,12 @@ struct ModelFileParser {
 
     private func mapping(_ node: Node, what: String) throws(ModelConfigurationError) -> [Entry] {
         guard case .mapping(let mapping) = node else {
-            throw invalid(at: node, "\(what) must be a mapping, found \(kind(of: node))")
+            throw invalid(at: node, "\(what) must be a mapping, found \(YAMLDiagnostics.kind(of: node))")
         }
         var entries: [Entry] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
-                throw invalid(at: keyNode, "keys in \(what) must be plain names, found \(kind(of: keyNode))")
+                throw invalid(at: keyNode, "keys in \(what) must be plain names, found \(YAMLDiagnostics.kind(of: keyNode))")
             }
             entries.append((scalar.string, keyNode, value))
         }
@@ -444,23 +444,12 @@ struct ModelFileParser {
         _ entry: Entry, _ name: String, _ parse: (String) -> Result<T, SettingValue.Message>, secret: Bool = false
     ) throws(ModelConfigurationError) -> T {
         guard case .scalar(let scalar) = entry.value, entry.value.tag.rawValue != Tag.Name.null.rawValue else {
-            let found = secret ? "something else" : kind(of: entry.value)
+            let found = secret ? "something else" : YAMLDiagnostics.kind(of: entry.value)
             throw invalid(at: entry.value.mark == nil ? entry.keyNode : entry.value, "\(name) must be a value, found \(found)")
         }
         switch parse(scalar.string) {
         case .success(let value): return value
         case .failure(let message): throw invalid(at: entry.value, "\(name) \(message.text)")
-        }
-    }
-
-    private func kind(of node: Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let scalar):
-            if node.tag.rawValue == Tag.Name.null.rawValue { return "nothing" }
-            return "'\(scalar.string)'"
         }
     }
 
@@ -475,35 +464,7 @@ struct ModelFileParser {
     }
 
     private func syntaxError(_ error: YamlError) -> ModelConfigurationError {
-        func describe(_ problem: String, _ context: YamlError.Context?) -> String {
-            guard let context else { return "YAML syntax error: \(problem)" }
-            return "YAML syntax error: \(problem) (\(context.text) at line \(context.mark.line))"
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            return invalid(line: mark.line, column: mark.column, describe(problem, context))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return invalid(
-                line: context.mark.line, column: context.mark.column, "duplicate key \(keys) in the same mapping")
-        case .reader(let problem, let offset, _, let yaml):
-            var line = 1
-            var column = 1
-            if let offset {
-                for character in yaml.prefix(offset) {
-                    if character == "\n" {
-                        line += 1
-                        column = 1
-                    } else {
-                        column += 1
-                    }
-                }
-            }
-            return invalid(line: line, column: column, "YAML reader error: \(problem)")
-        default:
-            return invalid(line: 1, column: 1, "YAML error: \(error)")
-        }
+        let problem = YAMLDiagnostics.problem(for: error)
+        return invalid(line: problem.line, column: problem.column, problem.message)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MemOSBackends
 import Yams
 
 extension RolePolicy {
@@ -156,12 +157,12 @@ struct RolePolicyParser {
 
     private func mapping(_ node: Node, what: String) throws(PolicyError) -> [Entry] {
         guard case .mapping(let mapping) = node else {
-            throw invalid(at: node, "expected a mapping for \(what), found \(kind(of: node))")
+            throw invalid(at: node, "expected a mapping for \(what), found \(YAMLDiagnostics.kind(of: node))")
         }
         var entries: [Entry] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let key) = keyNode, keyNode.tag.rawValue != Tag.Name.null.rawValue else {
-                throw invalid(at: keyNode, "mapping keys must be plain words, found \(kind(of: keyNode))")
+                throw invalid(at: keyNode, "mapping keys must be plain words, found \(YAMLDiagnostics.kind(of: keyNode))")
             }
             entries.append((key.string, keyNode, value))
         }
@@ -180,27 +181,16 @@ struct RolePolicyParser {
 
     private func sequence(_ node: Node, what: String) throws(PolicyError) -> [Node] {
         guard case .sequence(let sequence) = node else {
-            throw invalid(at: node, "\(what) must be a list (use [] for none), found \(kind(of: node))")
+            throw invalid(at: node, "\(what) must be a list (use [] for none), found \(YAMLDiagnostics.kind(of: node))")
         }
         return Array(sequence)
     }
 
     private func string(_ node: Node, what: String) throws(PolicyError) -> String {
         guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue, !scalar.string.isEmpty else {
-            throw invalid(at: node, "\(what) must be a non-empty string, found \(kind(of: node))")
+            throw invalid(at: node, "\(what) must be a non-empty string, found \(YAMLDiagnostics.kind(of: node))")
         }
         return scalar.string
-    }
-
-    private func kind(of node: Node) -> String {
-        switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let scalar):
-            if node.tag.rawValue == Tag.Name.null.rawValue { return "nothing" }
-            return "'\(scalar.string)'"
-        }
     }
 
     private func line(of node: Node) -> Int { node.mark?.line ?? 1 }
@@ -214,29 +204,7 @@ struct RolePolicyParser {
     }
 
     private func syntaxError(_ error: YamlError) -> PolicyError {
-        func describe(_ problem: String, _ context: YamlError.Context?) -> String {
-            guard let context else { return "YAML syntax error: \(problem)" }
-            return "YAML syntax error: \(problem) (\(context.text) at line \(context.mark.line))"
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            return invalid(line: mark.line, column: mark.column, describe(problem, context))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return invalid(line: context.mark.line, column: context.mark.column, "duplicate key \(keys) in the same mapping")
-        case .reader(let problem, let offset, _, let yaml):
-            var line = 1
-            var column = 1
-            if let offset {
-                for character in yaml.prefix(offset) {
-                    if character == "\n" { line += 1; column = 1 } else { column += 1 }
-                }
-            }
-            return invalid(line: line, column: column, "YAML reader error: \(problem)")
-        default:
-            return invalid(line: 1, column: 1, "YAML error: \(error)")
-        }
+        let problem = YAMLDiagnostics.problem(for: error)
+        return invalid(line: problem.line, column: problem.column, problem.message)
     }
 }
