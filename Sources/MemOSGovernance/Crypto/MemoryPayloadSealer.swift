@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MemOSCore
+import Synchronization
 
 /// Seals memory content for the store: JSON inside, AES-256-GCM outside.
 ///
@@ -12,6 +13,8 @@ public struct MemoryPayloadSealer: Sendable {
     static let formatTenantDerivedKey: UInt8 = 1
 
     private let masterKey: MasterKey
+    /// Derived tenant keys, so HKDF runs once per tenant rather than once per memory.
+    private let tenantKeys = TenantKeyCache()
 
     public init(masterKey: MasterKey) {
         self.masterKey = masterKey
@@ -51,7 +54,9 @@ public struct MemoryPayloadSealer: Sendable {
     }
 
     private func key(for tenantID: UUID) -> SymmetricKey {
-        masterKey.derive(purpose: "tenant-data-key/\(tenantID.uuidString.lowercased())")
+        tenantKeys.key(for: tenantID) {
+            masterKey.derive(purpose: "tenant-data-key/\(tenantID.uuidString.lowercased())")
+        }
     }
 
     static func associatedData(tenantID: UUID, memoryID: UUID, version: Int) -> Data {
@@ -69,4 +74,18 @@ public struct MemoryPayloadSealer: Sendable {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }()
+}
+
+/// Keys derived per tenant, kept in memory only.
+final class TenantKeyCache: Sendable {
+    private let keys = Mutex<[UUID: SymmetricKey]>([:])
+
+    func key(for tenantID: UUID, derive: () -> SymmetricKey) -> SymmetricKey {
+        keys.withLock { keys in
+            if let key = keys[tenantID] { return key }
+            let key = derive()
+            keys[tenantID] = key
+            return key
+        }
+    }
 }

@@ -26,14 +26,16 @@ actor UsageRecorder {
         self.maxPending = maxPending
     }
 
-    func record(tenantID: UUID, userID: UUID, role: String, memoryIDs: [UUID], at date: Date) async {
+    func record(tenantID: UUID, userID: UUID, role: String, memoryIDs: [UUID], at date: Date) {
         for memoryID in memoryIDs {
             let key = Key(tenantID: tenantID, memoryID: memoryID, userID: userID, role: role)
             let current = pending[key] ?? (0, date)
             pending[key] = (current.count + 1, max(current.last, date))
         }
         if pending.count >= maxPending {
-            await flush()
+            // Never make a search wait for the write: flush on the side.
+            scheduledFlush?.cancel()
+            scheduledFlush = Task { await self.flush() }
         } else if scheduledFlush == nil {
             scheduledFlush = Task { [flushDelay] in
                 try? await Task.sleep(for: flushDelay)
