@@ -148,3 +148,29 @@ import Testing
         }
     }
 }
+
+@Suite struct WorkingMemoryTests {
+    @Test func workingMemoryOfThePersonaIsConsultedFirst() async throws {
+        let fixture = try await GovernanceFixture()
+        let caller = try await fixture.caller(tenant: "acme", username: "alice", roles: ["member"])
+        let memories = fixture.governance.memories
+        // A long-term memory that matches the query better than the working-memory note.
+        let strong = try await memories.add(
+            caller, cube: nil, input: .items([MemoryContent(text: "budget budget budget review for the budget meeting")]))[0]
+        let working = try await memories.add(
+            caller, cube: nil,
+            input: .items([MemoryContent(text: "current task: prepare the budget slides", memoryType: .workingMemory)]))[0]
+        let hits = try await memories.search(caller, query: "budget", topK: 5, cubes: nil, filter: MemoryFilter())
+        #expect(hits.map(\.memory.item.id) == [working.item.id, strong.item.id])
+        #expect(hits[0].score < hits[1].score)
+
+        // Another role's working memory does not jump the queue for this persona.
+        let boss = try await fixture.caller(tenant: "acme", username: "boss", roles: ["tenant-admin"])
+        _ = try await memories.createCube(boss, name: "shared", subspace: "tenant")
+        let shared = try await memories.add(
+            boss, cube: "shared", input: .items([MemoryContent(text: "budget note", memoryType: .workingMemory)]))[0]
+        let again = try await memories.search(caller, query: "budget", topK: 5, cubes: nil, filter: MemoryFilter())
+        #expect(again.first?.memory.item.id == working.item.id)
+        #expect(again.contains { $0.memory.item.id == shared.item.id })
+    }
+}

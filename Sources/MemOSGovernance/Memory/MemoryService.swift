@@ -570,7 +570,17 @@ public final class MemoryService: Sendable {
             let found = box.read { $0.search(query, limit: topK, filter: filter) } ?? []
             hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.item.id < $1.memory.item.id }
+        // The persona's working memory is consulted first: its matches lead, in score order.
+        let ownPersona = caller.personaSubspace.storageKey
+        let personaCubes = Set(cubes.filter { $0.subspace == ownPersona }.map(\.id))
+        func isWorkingMemory(_ hit: SearchHit) -> Bool {
+            hit.memory.item.content.memoryType == .workingMemory && personaCubes.contains(hit.memory.item.cubeID)
+        }
+        hits.sort { lhs, rhs in
+            let (left, right) = (isWorkingMemory(lhs), isWorkingMemory(rhs))
+            if left != right { return left }
+            return lhs.score != rhs.score ? lhs.score > rhs.score : lhs.memory.item.id < rhs.memory.item.id
+        }
         let results = Array(hits.prefix(topK))
         await usageRecorder.record(
             tenantID: caller.tenantID, userID: caller.user.id, role: caller.role.name,
