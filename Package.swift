@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "memos-gateway", targets: ["memos-gateway"]),
         .executable(name: "memos-admin", targets: ["memos-admin"]),
+        .executable(name: "memos-bench", targets: ["memos-bench"]),
         .library(name: "MemOSCore", targets: ["MemOSCore"]),
     ],
     dependencies: [
@@ -95,6 +96,14 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "admin",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "memos-bench",
+            dependencies: [
+                "MemOSCore", "MemOSGovernance", "MemOSStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

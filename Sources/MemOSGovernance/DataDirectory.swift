@@ -57,14 +57,14 @@ public struct Governance: Sendable {
 
     public init(
         store: any GatewayStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher(),
-        languageModel: (any LanguageModel)? = nil
+        languageModel: (any LanguageModel)? = nil, embedder: any Embedder = HashingEmbedder()
     ) {
         self.policy = policy
         self.store = store
         self.identity = IdentityService(store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher)
         self.memories = MemoryService(
             store: store, sealer: MemoryPayloadSealer(masterKey: masterKey),
-            fineReader: languageModel.map { FineModeReader(model: $0) })
+            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder)
     }
 
     /// Whether the store answers; what `/readyz` reports.
@@ -84,6 +84,15 @@ public struct Governance: Sendable {
         let store = try dataDirectory.openStore()
         return Governance(
             store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher,
-            languageModel: models.llm.map { OpenAICompatibleChatModel(endpoint: $0) })
+            languageModel: models.llm.map { OpenAICompatibleChatModel(endpoint: $0) },
+            embedder: embedder(for: models.embedder))
+    }
+
+    /// The configured embedder; the built-in one needs no server.
+    static func embedder(for choice: EmbedderChoice) -> any Embedder {
+        switch choice {
+        case .builtin: HashingEmbedder()
+        case .openAI(let endpoint, let dimensions): OpenAICompatibleEmbedder(endpoint: endpoint, dimensions: dimensions)
+        }
     }
 }

@@ -162,7 +162,11 @@ import Testing
             input: .items([MemoryContent(text: "current task: prepare the budget slides", memoryType: .workingMemory)]))[0]
         let hits = try await memories.search(caller, query: "budget", topK: 5, cubes: nil, filter: MemoryFilter())
         #expect(hits.map(\.memory.item.id) == [working.item.id, strong.item.id])
-        #expect(hits[0].score < hits[1].score)
+        // Without the boost the long-term memory would lead.
+        let plain = try await memories.search(
+            caller, query: "budget", topK: 5, cubes: nil, filter: MemoryFilter(memoryTypes: [.longTermMemory]))
+        #expect(hits[0].score > hits[1].score)
+        #expect(hits[0].score / MemoryService.workingMemoryBoost < plain[0].score)
 
         // Another role's working memory does not jump the queue for this persona.
         let boss = try await fixture.caller(tenant: "acme", username: "boss", roles: ["tenant-admin"])

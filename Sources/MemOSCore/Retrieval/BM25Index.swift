@@ -37,10 +37,12 @@ public struct BM25Index: Sendable {
         var documentLength: Int32
     }
 
-    /// One term of a document and the index of its posting in that term's array.
+    /// One term of a document, the index of its posting in that term's array, and its
+    /// frequency in the document (so a document can be scored without touching postings).
     private struct DocumentTerm: Sendable {
         var term: Int32
         var position: Int32
+        var frequency: Int32
     }
 
     /// The tokenizer used for both documents and queries, so they normalise alike.
@@ -116,7 +118,7 @@ public struct BM25Index: Sendable {
             let position = Int32(postings[Int(termID)].count)
             postings[Int(termID)].append(
                 Posting(slot: slot, termFrequency: Int32(clamping: runEnd - runStart), documentLength: storedLength))
-            terms.append(DocumentTerm(term: termID, position: position))
+            terms.append(DocumentTerm(term: termID, position: position, frequency: Int32(clamping: runEnd - runStart)))
             runStart = runEnd
         }
         slotTerms[Int(slot)] = terms
@@ -135,15 +137,42 @@ public struct BM25Index: Sendable {
     /// never leaves a caller with fewer hits than exist; it is only consulted for documents that
     /// would make the current top `limit`, which keeps expensive filters cheap.
     public func search(_ query: String, limit: Int, where isAllowed: (UUID) -> Bool = { _ in true }) -> [BM25Hit] {
-        guard limit > 0, !slotByID.isEmpty, totalLength > 0 else { return [] }
+        search(terms: queryTerms(query), limit: limit, where: isAllowed)
+    }
 
+    /// Exact BM25 scores of `query` for the given documents (0 for unknown ids or no match), for
+    /// fusing with other signals documents that did not make the keyword top list.
+    public func scores(_ query: String, for ids: [UUID]) -> [Double] {
+        scores(terms: queryTerms(query), for: ids)
+    }
+
+    // MARK: - Weighted queries (used by MemoryIndex)
+
+    /// One query term and how much it counts (1 for a term the user typed).
+    struct QueryTerm {
+        var term: Int32
+        var boost: Double
+    }
+
+    /// The distinct known terms of `query`, each with boost 1.
+    func queryTerms(_ query: String) -> [QueryTerm] {
         var seen: Set<Int32> = []
-        var queryTerms: [Int32] = []
+        var terms: [QueryTerm] = []
         for token in tokenizer.tokens(query) {
             guard let termID = termIDs[token], seen.insert(termID).inserted else { continue }
-            queryTerms.append(termID)
+            terms.append(QueryTerm(term: termID, boost: 1))
         }
-        guard !queryTerms.isEmpty else { return [] }
+        return terms
+    }
+
+    private func inverseDocumentFrequency(_ term: Int32) -> Double {
+        let documentCount = Double(slotByID.count)
+        let documentFrequency = Double(postings[Int(term)].count)
+        return log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5))
+    }
+
+    func search(terms queryTerms: [QueryTerm], limit: Int, where isAllowed: (UUID) -> Bool) -> [BM25Hit] {
+        guard limit > 0, !slotByID.isEmpty, totalLength > 0, !queryTerms.isEmpty else { return [] }
 
         let documentCount = Double(slotByID.count)
         let averageLength = Double(totalLength) / documentCount
@@ -154,11 +183,9 @@ public struct BM25Index: Sendable {
         var scores = [Double](repeating: 0, count: slotIDs.count)
         var touched: [Int32] = []
         scores.withUnsafeMutableBufferPointer { scores in
-            for termID in queryTerms {
-                let list = postings[Int(termID)]
-                let documentFrequency = Double(list.count)
-                let idf = log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5))
-                let weight = idf * (k1 + 1)
+            for queryTerm in queryTerms where queryTerm.boost > 0 {
+                let list = postings[Int(queryTerm.term)]
+                let weight = inverseDocumentFrequency(queryTerm.term) * (k1 + 1) * queryTerm.boost
                 list.withUnsafeBufferPointer { list in
                     for posting in list {
                         let frequency = Double(posting.termFrequency)
@@ -181,6 +208,82 @@ public struct BM25Index: Sendable {
             heap.insert(candidate)
         }
         return heap.sortedBestFirst().map { BM25Hit(id: slotIDs[Int($0.slot)], score: $0.score) }
+    }
+
+    func scores(terms queryTerms: [QueryTerm], for ids: [UUID]) -> [Double] {
+        guard !slotByID.isEmpty, totalLength > 0, !queryTerms.isEmpty else { return ids.map { _ in 0 } }
+        // Query terms sorted by id, so each document is scored by one merge with its own
+        // (sorted) terms.
+        let sortedQuery = queryTerms.filter { $0.boost > 0 }.sorted { $0.term < $1.term }
+        let queryIDs = sortedQuery.map(\.term)
+        let weights = sortedQuery.map { inverseDocumentFrequency($0.term) * (k1 + 1) * $0.boost }
+        let averageLength = Double(totalLength) / Double(slotByID.count)
+        let constantNorm = k1 * (1 - b)
+        let lengthNorm = k1 * b / averageLength
+        return ids.map { id in
+            guard let slot = slotByID[id] else { return 0 }
+            let norm = constantNorm + lengthNorm * Double(slotLengths[Int(slot)])
+            return slotTerms[Int(slot)].withUnsafeBufferPointer { terms in
+                var score = 0.0
+                var i = 0
+                var j = 0
+                while i < terms.count, j < queryIDs.count {
+                    let term = terms[i].term
+                    if term == queryIDs[j] {
+                        let frequency = Double(terms[i].frequency)
+                        score += weights[j] * frequency / (frequency + norm)
+                        i += 1
+                        j += 1
+                    } else if term < queryIDs[j] {
+                        i += 1
+                    } else {
+                        j += 1
+                    }
+                }
+                return score
+            }
+        }
+    }
+
+    /// Pseudo-relevance feedback (RM3-style): the `count` terms that best characterise the
+    /// given top documents — term frequency share in each document, weighted by the document's
+    /// relevance and by the term's idf — excluding `excluded`, with boosts scaled so the best is 1.
+    func expansionTerms(
+        from hits: [BM25Hit], count: Int, excluding excluded: Set<Int32>, maximumDocumentFraction: Double = 1
+    ) -> [QueryTerm] {
+        guard count > 0, let best = hits.first?.score, best > 0 else { return [] }
+        let maximumFrequency = max(1, Int(maximumDocumentFraction * Double(slotByID.count)))
+        var weights: [Int32: Double] = [:]
+        for hit in hits {
+            guard let slot = slotByID[hit.id] else { continue }
+            let length = Double(max(1, slotLengths[Int(slot)]))
+            let relevance = hit.score / best
+            for entry in slotTerms[Int(slot)]
+            where !excluded.contains(entry.term) && postings[Int(entry.term)].count <= maximumFrequency {
+                weights[entry.term, default: 0] += relevance * Double(entry.frequency) / length
+            }
+        }
+        var ranked = weights.map { QueryTerm(term: $0.key, boost: $0.value * inverseDocumentFrequency($0.key)) }
+        ranked.sort { $0.boost != $1.boost ? $0.boost > $1.boost : $0.term < $1.term }
+        ranked = Array(ranked.prefix(count))
+        guard let top = ranked.first?.boost, top > 0 else { return [] }
+        return ranked.map { QueryTerm(term: $0.term, boost: $0.boost / top) }
+    }
+
+    /// Number of terms of a document (0 for an unknown id) and the mean over all documents.
+    func documentLength(of id: UUID) -> Int {
+        slotByID[id].map { Int(slotLengths[Int($0)]) } ?? 0
+    }
+
+    var averageDocumentLength: Double {
+        slotByID.isEmpty ? 0 : Double(totalLength) / Double(slotByID.count)
+    }
+
+    /// The distinct term ids of a document in ascending order (a set, for comparing documents);
+    /// nil for an unknown id.
+    func sortedTermIDs(of id: UUID) -> [Int32]? {
+        guard let slot = slotByID[id] else { return nil }
+        return slotTerms[Int(slot)].map(\.term)
     }
 
     // MARK: - Internals
@@ -244,94 +347,5 @@ public struct BM25Index: Sendable {
             }
         }
         assertionFailure("BM25Index: posting without back-reference")
-    }
-}
-
-// MARK: - Top-k selection
-
-/// A UUID as two big-endian integers: byte-wise ordering at the cost of two comparisons.
-private struct UUIDKey: Comparable {
-    let high: UInt64
-    let low: UInt64
-
-    init(_ id: UUID) {
-        let bytes = id.uuid
-        high = withUnsafeBytes(of: bytes) { $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian }
-        low = withUnsafeBytes(of: bytes) { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian }
-    }
-
-    static func < (lhs: UUIDKey, rhs: UUIDKey) -> Bool {
-        lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
-    }
-}
-
-/// Bounded min-heap holding the best `capacity` entries seen so far; its root is the worst of
-/// them, so deciding whether a new candidate gets in is O(1) and inserting is O(log k).
-private struct TopHeap {
-    struct Entry {
-        let score: Double
-        let key: UUIDKey
-        let slot: Int32
-
-        /// Higher score first, then smaller id.
-        func isBetter(than other: Entry) -> Bool {
-            score != other.score ? score > other.score : key < other.key
-        }
-    }
-
-    private let capacity: Int
-    private var entries: [Entry] = []
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        entries.reserveCapacity(capacity)
-    }
-
-    /// Whether `candidate` would be kept if inserted now.
-    func admits(_ candidate: Entry) -> Bool {
-        guard capacity > 0 else { return false }
-        guard entries.count == capacity else { return true }
-        return candidate.isBetter(than: entries[0])
-    }
-
-    /// Adds a candidate that `admits` accepted, evicting the current worst when full.
-    mutating func insert(_ candidate: Entry) {
-        if entries.count < capacity {
-            entries.append(candidate)
-            siftUp(from: entries.count - 1)
-        } else {
-            entries[0] = candidate
-            siftDown(from: 0)
-        }
-    }
-
-    func sortedBestFirst() -> [Entry] {
-        entries.sorted { $0.isBetter(than: $1) }
-    }
-
-    /// In this heap "smaller" means worse, so the worst entry sits at the root.
-    private mutating func siftUp(from start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[parent].isBetter(than: entries[child]) else { return }
-            entries.swapAt(parent, child)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(from start: Int) {
-        var parent = start
-        let count = entries.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { return }
-            var worst = left
-            let right = left + 1
-            if right < count, entries[left].isBetter(than: entries[right]) { worst = right }
-            guard entries[parent].isBetter(than: entries[worst]) else { return }
-            entries.swapAt(parent, worst)
-            parent = worst
-        }
     }
 }

@@ -29,6 +29,12 @@ public struct MemoryFilter: Sendable, Hashable {
         self.info = info
     }
 
+    /// Whether only the state is constrained (the usual search), so a caller can check it
+    /// without reading the whole memory.
+    var constrainsOnlyState: Bool {
+        memoryTypes == nil && tags == nil && createdAfter == nil && createdBefore == nil && info.isEmpty
+    }
+
     public func matches(_ item: MemoryItem) -> Bool {
         guard states.contains(item.state) else { return false }
         if let memoryTypes, !memoryTypes.contains(item.content.memoryType) { return false }

@@ -25,7 +25,7 @@ public struct TextTokenizer: Sendable {
     public func tokens(_ text: String) -> [String] {
         var output: [String] = []
         output.reserveCapacity(text.utf8.count / 6 + 1)
-        forEachToken(in: text) { output.append($0) }
+        forEachTerm(in: text) { term, _ in output.append(term) }
         return output
     }
 
@@ -33,7 +33,7 @@ public struct TextTokenizer: Sendable {
     /// without materialising the intermediate token array.
     public func termFrequencies(_ text: String) -> [String: Int] {
         var counts: [String: Int] = [:]
-        forEachToken(in: text) { counts[$0, default: 0] += 1 }
+        forEachTerm(in: text) { term, _ in counts[term, default: 0] += 1 }
         return counts
     }
 
@@ -65,9 +65,10 @@ public struct TextTokenizer: Sendable {
 
     // MARK: - Scanning
 
-    /// Walks the text once, handing each finished term to `emit`; both public entry points share
-    /// it so `tokens` and `termFrequencies` can never disagree.
-    private func forEachToken(in text: String, _ emit: (String) -> Void) {
+    /// Walks the text once, handing each finished term to `emit` together with its surface form
+    /// (the lowercased, folded word before stemming; for CJK the bigram itself). Every entry point
+    /// shares it so `tokens`, `termFrequencies` and the hashing embedder can never disagree.
+    func forEachTerm(in text: String, _ emit: (_ term: String, _ surface: String) -> Void) {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             forEachASCIIToken(in: text, emit)
             return
@@ -86,19 +87,21 @@ public struct TextTokenizer: Sendable {
             word = String.UnicodeScalarView()
             wordIsASCIILetters = true
             if Self.stopWords.contains(token) { return }
-            emit(stemmable ? PorterStemmer.stem(token) : token)
+            emit(stemmable ? PorterStemmer.stem(token) : token, token)
         }
 
         func flushCJK() {
             guard !cjkRun.isEmpty else { return }
             if cjkRun.count == 1 {
-                emit(String(Character(cjkRun[0])))
+                let single = String(Character(cjkRun[0]))
+                emit(single, single)
             } else {
                 for index in 0..<(cjkRun.count - 1) {
                     var pair = String.UnicodeScalarView()
                     pair.append(cjkRun[index])
                     pair.append(cjkRun[index + 1])
-                    emit(String(pair))
+                    let bigram = String(pair)
+                    emit(bigram, bigram)
                 }
             }
             cjkRun.removeAll(keepingCapacity: true)
@@ -170,7 +173,7 @@ public struct TextTokenizer: Sendable {
 
     /// The same rules as the general path, specialised to ASCII bytes: most memories are plain
     /// English, and indexing a large cube at startup tokenizes every one of them.
-    private func forEachASCIIToken(in text: String, _ emit: (String) -> Void) {
+    private func forEachASCIIToken(in text: String, _ emit: (_ term: String, _ surface: String) -> Void) {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var lettersOnly = true
@@ -182,7 +185,7 @@ public struct TextTokenizer: Sendable {
             }
             let token = String(decoding: word, as: UTF8.self)
             if Self.stopWords.contains(token) { return }
-            emit(lettersOnly && word.count > 2 ? PorterStemmer.stem(lowercaseASCII: word) : token)
+            emit(lettersOnly && word.count > 2 ? PorterStemmer.stem(lowercaseASCII: word) : token, token)
         }
         for byte in text.utf8 {
             switch byte {

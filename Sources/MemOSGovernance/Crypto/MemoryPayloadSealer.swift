@@ -53,6 +53,47 @@ public struct MemoryPayloadSealer: Sendable {
         }
     }
 
+    /// Seals an embedding. Bound to tenant, memory and embedder: a vector is only ever read back
+    /// for the memory (and model) it was computed for.
+    public func sealVector(_ vector: [Float], tenantID: UUID, memoryID: UUID, embedder: String) throws -> Data {
+        let plaintext = vector.withUnsafeBufferPointer { Data(buffer: $0) }
+        do {
+            let box = try AES.GCM.seal(
+                plaintext, using: key(for: tenantID),
+                authenticating: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
+            guard let combined = box.combined else {
+                throw GovernanceError.unavailable("AES-GCM produced no combined representation")
+            }
+            return Data([Self.formatTenantDerivedKey]) + combined
+        } catch let error as GovernanceError {
+            throw error
+        } catch {
+            throw GovernanceError.unavailable("encryption failed: \(error)")
+        }
+    }
+
+    public func openVector(_ sealed: Data, tenantID: UUID, memoryID: UUID, embedder: String) throws -> [Float] {
+        guard sealed.first == Self.formatTenantDerivedKey else {
+            throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) has an unknown format")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
+            let plaintext = try AES.GCM.open(
+                box, using: key(for: tenantID),
+                authenticating: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
+            guard plaintext.count % MemoryLayout<Float>.size == 0 else {
+                throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) has a bad length")
+            }
+            return plaintext.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        } catch {
+            throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) failed to decrypt")
+        }
+    }
+
+    static func vectorAssociatedData(tenantID: UUID, memoryID: UUID, embedder: String) -> Data {
+        Data("memos/v1/vector|tenant=\(tenantID.uuidString.lowercased())|memory=\(memoryID.uuidString.lowercased())|embedder=\(embedder)".utf8)
+    }
+
     private func key(for tenantID: UUID) -> SymmetricKey {
         tenantKeys.key(for: tenantID) {
             masterKey.derive(purpose: "tenant-data-key/\(tenantID.uuidString.lowercased())")

@@ -32,7 +32,8 @@ final class CubeIndexRegistry: Sendable {
 
 /// One committed change to a cube's memories.
 enum IndexChange: Sendable {
-    case upsert(MemoryItem)
+    /// A memory's current version, with the embedding of its text when there is one.
+    case upsert(MemoryItem, vector: [Float]?)
     case remove(UUID)
 }
 
@@ -77,7 +78,7 @@ final class CubeIndexBox: Sendable {
     private let state = Mutex<State>(.unloaded)
 
     /// Waits until the index is loaded, loading it with `loader` if nobody has started yet.
-    func ensureLoaded(_ loader: @escaping @Sendable () async throws -> [MemoryItem]) async throws {
+    func ensureLoaded(_ loader: @escaping @Sendable () async throws -> [(MemoryItem, [Float]?)]) async throws {
         let task: Task<Void, any Error>? = state.withLock { state in
             switch state {
             case .ready:
@@ -93,12 +94,12 @@ final class CubeIndexBox: Sendable {
         try await task?.value
     }
 
-    private func load(_ loader: @Sendable () async throws -> [MemoryItem]) async throws {
+    private func load(_ loader: @Sendable () async throws -> [(MemoryItem, [Float]?)]) async throws {
         do {
             let items = try await loader()
             let holder = Holder()
-            for item in items {
-                Self.apply(.upsert(item), to: holder)
+            for (item, vector) in items {
+                Self.apply(.upsert(item, vector: vector), to: holder)
             }
             state.withLock { state in
                 if case .loading(_, let pending) = state {
@@ -130,8 +131,8 @@ final class CubeIndexBox: Sendable {
 
     private static func apply(_ change: IndexChange, to holder: Holder) {
         switch change {
-        case .upsert(let item):
-            holder.index.upsert(item)
+        case .upsert(let item, let vector):
+            holder.index.upsert(item, vector: vector)
             // Mirror only what the index accepted (it ignores stale versions and tombstones).
             if holder.index.item(id: item.id)?.version == item.version {
                 holder.remember(item)

@@ -8,6 +8,8 @@ import MemOSStore
 public final class MemoryService: Sendable {
     /// The cube a persona writes to when a request names none.
     public static let defaultCubeName = "default"
+    /// Score factor for matches in the acting persona's working memory.
+    public static let workingMemoryBoost = 2.0
     /// Largest batch stored in one atomic call.
     public static let maxBatch = 1_000
 
@@ -19,16 +21,34 @@ public final class MemoryService: Sendable {
     /// nil when no chat model is configured: fine mode is then refused with a clear message.
     let fineReader: FineModeReader?
     let refinements = RefinementQueue()
+    /// Dense vectors for hybrid retrieval; computed once per version and stored sealed.
+    let embedder: any Embedder
+    let retrieval: RetrievalOptions
 
     public init(
         store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader(),
-        fineReader: FineModeReader? = nil
+        fineReader: FineModeReader? = nil, embedder: any Embedder = HashingEmbedder(),
+        retrieval: RetrievalOptions = RetrievalOptions()
     ) {
         self.store = store
         self.sealer = sealer
         self.reader = reader
         self.fineReader = fineReader
+        self.embedder = embedder
+        self.retrieval = retrieval
         self.usageRecorder = UsageRecorder(store: store)
+    }
+
+    /// Embeddings of the memories' texts. A failing embedder (a remote server down) must not
+    /// lose the write: the memories are stored without vectors, and the next index load
+    /// computes the missing ones.
+    private func vectors(for items: [MemoryItem]) async -> [[Float]?] {
+        guard !items.isEmpty else { return [] }
+        let texts = items.map { MemoryIndex.embeddingText(of: $0.content) }
+        guard let vectors = try? await embedder.embed(texts), vectors.count == items.count else {
+            return Array(repeating: nil, count: items.count)
+        }
+        return vectors
     }
 
     // MARK: Cubes
@@ -249,8 +269,12 @@ public final class MemoryService: Sendable {
                 }
             }
         }
-        let records = try items.map { try record(for: $0, tenantID: caller.tenantID) }
-        let updates = try changed.map { (record: try record(for: $0.item, tenantID: caller.tenantID), expectedVersion: $0.expectedVersion) }
+        let newVectors = await vectors(for: items)
+        let changedVectors = await vectors(for: changed.map(\.item))
+        let records = try zip(items, newVectors).map { try record(for: $0, tenantID: caller.tenantID, vector: $1) }
+        let updates = try zip(changed, changedVectors).map {
+            (record: try record(for: $0.item, tenantID: caller.tenantID, vector: $1), expectedVersion: $0.expectedVersion)
+        }
         let links = edges
         do {
             try await translatingStoreErrors {
@@ -259,8 +283,8 @@ public final class MemoryService: Sendable {
         } catch GovernanceError.conflict {
             throw GovernanceError.conflict("memories of cube '\(cube.name)' changed concurrently; retry the add")
         }
-        for item in items + changed.map(\.item) {
-            indexes.apply(.upsert(item), cubeID: cube.id)
+        for (item, vector) in zip(items + changed.map(\.item), newVectors + changedVectors) {
+            indexes.apply(.upsert(item, vector: vector), cubeID: cube.id)
         }
         let cubeView = view(of: cube, for: caller)
         var refinement: RefinementTask?
@@ -329,11 +353,12 @@ public final class MemoryService: Sendable {
                 edges.append(edge(caller, from: item.id, to: window.id, .refinedFrom, via: "fine-reader", at: now))
             }
         }
-        let records = try items.map { try record(for: $0, tenantID: caller.tenantID) }
+        let vectors = await vectors(for: items)
+        let records = try zip(items, vectors).map { try record(for: $0, tenantID: caller.tenantID, vector: $1) }
         let links = edges
         try await translatingStoreErrors { try await self.store.commitVersions([], inserts: records, edges: links) }
-        for item in items {
-            indexes.apply(.upsert(item), cubeID: cube.id)
+        for (item, vector) in zip(items, vectors) {
+            indexes.apply(.upsert(item, vector: vector), cubeID: cube.id)
         }
         return items.map(\.id)
     }
@@ -411,13 +436,14 @@ public final class MemoryService: Sendable {
     private func commit(_ next: MemoryItem, replacing current: MemoryItem, cube: CubeRecord, caller: MemoryCaller)
         async throws -> MemoryView
     {
-        let record = try record(for: next, tenantID: caller.tenantID)
+        let vector = await vectors(for: [next])[0]
+        let record = try record(for: next, tenantID: caller.tenantID, vector: vector)
         do {
             try await translatingStoreErrors { try await self.store.updateMemory(record, expectedVersion: current.version) }
         } catch GovernanceError.conflict {
             throw GovernanceError.conflict("memory \(next.id) changed concurrently; re-read it and retry")
         }
-        indexes.apply(.upsert(next), cubeID: cube.id)
+        indexes.apply(.upsert(next, vector: vector), cubeID: cube.id)
         return MemoryView(item: next, cube: view(of: cube, for: caller))
     }
 
@@ -563,24 +589,25 @@ public final class MemoryService: Sendable {
         } else {
             cubes = try await readableCubes(caller)
         }
+        let queryVector = try? await embedder.embed([query]).first
+        let retrievalQuery = RetrievalQuery(text: query, vector: queryVector, options: retrieval)
         var hits: [SearchHit] = []
         for cube in cubes {
             let box = try await loadedIndex(caller, cube: cube)
             let cubeView = view(of: cube, for: caller)
-            let found = box.read { $0.search(query, limit: topK, filter: filter) } ?? []
+            let found = box.read { $0.search(retrievalQuery, limit: topK, filter: filter) } ?? []
             hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
         }
-        // The persona's working memory is consulted first: its matches lead, in score order.
+        // The persona's working memory is consulted first: its matches count double, so they
+        // lead unless a long-term memory matches far better, and scores stay in order.
         let ownPersona = caller.personaSubspace.storageKey
         let personaCubes = Set(cubes.filter { $0.subspace == ownPersona }.map(\.id))
-        func isWorkingMemory(_ hit: SearchHit) -> Bool {
-            hit.memory.item.content.memoryType == .workingMemory && personaCubes.contains(hit.memory.item.cubeID)
+        hits = hits.map { hit in
+            guard hit.memory.item.content.memoryType == .workingMemory, personaCubes.contains(hit.memory.item.cubeID)
+            else { return hit }
+            return SearchHit(memory: hit.memory, score: hit.score * Self.workingMemoryBoost)
         }
-        hits.sort { lhs, rhs in
-            let (left, right) = (isWorkingMemory(lhs), isWorkingMemory(rhs))
-            if left != right { return left }
-            return lhs.score != rhs.score ? lhs.score > rhs.score : lhs.memory.item.id < rhs.memory.item.id
-        }
+        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.item.id < $1.memory.item.id }
         let results = Array(hits.prefix(topK))
         await usageRecorder.record(
             tenantID: caller.tenantID, userID: caller.user.id, role: caller.role.name,
@@ -605,10 +632,41 @@ public final class MemoryService: Sendable {
         let box = indexes.box(for: cube.id)
         let tenantID = caller.tenantID
         try await box.ensureLoaded { [self] in
-            let records = try await self.translatingStoreErrors { try await self.store.memories(tenantID: tenantID, cubeID: cube.id) }
-            return try records.map(self.item(from:))
+            let records = try await self.translatingStoreErrors {
+                try await self.store.memories(tenantID: tenantID, cubeID: cube.id)
+            }
+            return try await self.indexable(records, tenantID: tenantID)
         }
         return box
+    }
+
+    /// Decrypted memories with their stored vectors; vectors missing or made by another
+    /// embedder are computed now and written back, so each is computed once.
+    private func indexable(_ records: [MemoryRecord], tenantID: UUID) async throws -> [(MemoryItem, [Float]?)] {
+        var loaded: [(MemoryItem, [Float]?)] = []
+        var stale: [Int] = []
+        loaded.reserveCapacity(records.count)
+        for record in records {
+            let item = try item(from: record)
+            if let sealed = record.embedding, record.embedder == embedder.identifier {
+                loaded.append((item, try sealer.openVector(sealed, tenantID: tenantID, memoryID: record.id, embedder: embedder.identifier)))
+            } else {
+                stale.append(loaded.count)
+                loaded.append((item, nil))
+            }
+        }
+        for batch in stride(from: 0, to: stale.count, by: 256).map({ Array(stale[$0..<min($0 + 256, stale.count)]) }) {
+            let fresh = await vectors(for: batch.map { loaded[$0].0 })
+            for (position, vector) in zip(batch, fresh) {
+                guard let vector else { continue }
+                let item = loaded[position].0
+                loaded[position].1 = vector
+                let sealed = try sealer.sealVector(vector, tenantID: tenantID, memoryID: item.id, embedder: embedder.identifier)
+                try? await store.updateEmbedding(
+                    tenantID: tenantID, id: item.id, version: item.version, embedding: sealed, embedder: embedder.identifier)
+            }
+        }
+        return loaded
     }
 
     /// The memory and its cube, if the caller may read it; otherwise not found, whatever the reason.
@@ -624,10 +682,14 @@ public final class MemoryService: Sendable {
 
     // MARK: Sealing
 
-    private func record(for item: MemoryItem, tenantID: UUID) throws -> MemoryRecord {
+    private func record(for item: MemoryItem, tenantID: UUID, vector: [Float]?) throws -> MemoryRecord {
         MemoryRecord(
             id: item.id, tenantID: tenantID, cubeID: item.cubeID, version: item.version, state: item.state.rawValue,
             payload: try sealer.seal(item.content, tenantID: tenantID, memoryID: item.id, version: item.version),
+            embedding: try vector.map {
+                try sealer.sealVector($0, tenantID: tenantID, memoryID: item.id, embedder: embedder.identifier)
+            },
+            embedder: vector == nil ? nil : embedder.identifier,
             createdAt: item.createdAt, updatedAt: item.updatedAt)
     }
 
