@@ -17,6 +17,7 @@ public final class MemoryService: Sendable {
     let sealer: MemoryPayloadSealer
     let reader: MessageWindowReader
     let indexes = CubeIndexRegistry()
+    let directory: CubeDirectory
     let usageRecorder: UsageRecorder
     /// nil when no chat model is configured: fine mode is then refused with a clear message.
     let fineReader: FineModeReader?
@@ -37,6 +38,7 @@ public final class MemoryService: Sendable {
         self.embedder = embedder
         self.retrieval = retrieval
         self.usageRecorder = UsageRecorder(store: store)
+        self.directory = CubeDirectory(store: store)
     }
 
     /// Embeddings of the memories' texts. A failing embedder (a remote server down) must not
@@ -67,6 +69,7 @@ public final class MemoryService: Sendable {
             createdBy: caller.user.id, createdAt: now)
         do {
             try await store.createCube(record)
+            directory.invalidate(tenantID: caller.tenantID)
         } catch StoreError.conflict {
             throw GovernanceError.conflict("a cube named '\(name)' already exists in '\(caller.displayName(of: subspace))'")
         }
@@ -101,42 +104,31 @@ public final class MemoryService: Sendable {
     }
 
     private func readableCubes(_ caller: MemoryCaller) async throws -> [CubeRecord] {
-        var subspaces = [caller.personaSubspace.storageKey, Subspace.tenant.storageKey]
-        for role in caller.heldRoles where role != caller.role.name {
-            subspaces.append(Subspace.persona(userID: caller.user.id, role: role).storageKey)
-        }
-        for grant in caller.role.grants {
-            if case .team(let name) = grant.subspace { subspaces.append(Subspace.team(name).storageKey) }
-        }
-        var cubes = try await store.cubes(tenantID: caller.tenantID, subspaces: subspaces)
-        if caller.role.allows(.read, on: .anyTeam) {
-            let known = Set(cubes.map(\.id))
-            cubes += try await store.cubes(tenantID: caller.tenantID, subspacePrefix: "team/").filter { !known.contains($0.id) }
-        }
-        return cubes.filter { caller.may(.read, cube: $0) }
+        try await directory.cubes(tenantID: caller.tenantID).filter { caller.may(.read, cube: $0) }
     }
 
     private func defaultCube(_ caller: MemoryCaller) async throws -> CubeRecord {
         let key = caller.personaSubspace.storageKey
-        if let cube = try await store.cubes(tenantID: caller.tenantID, subspaces: [key]).first(where: {
-            $0.name == Self.defaultCubeName
-        }) {
-            return cube
+        func existing() async throws -> CubeRecord? {
+            try await directory.cubes(tenantID: caller.tenantID).first {
+                $0.subspace == key && $0.name == Self.defaultCubeName
+            }
         }
+        if let cube = try await existing() { return cube }
         let now = Date()
         let record = CubeRecord(
             id: UUID.v7(at: now), tenantID: caller.tenantID, subspace: key, name: Self.defaultCubeName,
             createdBy: caller.user.id, createdAt: now)
         do {
             try await store.createCube(record)
+            directory.invalidate(tenantID: caller.tenantID)
             return record
         } catch StoreError.conflict {
-            // Another request created it first.
-            guard
-                let cube = try await store.cubes(tenantID: caller.tenantID, subspaces: [key]).first(where: {
-                    $0.name == Self.defaultCubeName
-                })
-            else { throw GovernanceError.unavailable("default cube vanished while being created") }
+            // Another request (or process) created it first.
+            directory.invalidate(tenantID: caller.tenantID)
+            guard let cube = try await existing() else {
+                throw GovernanceError.unavailable("default cube vanished while being created")
+            }
             return cube
         }
     }
@@ -147,7 +139,7 @@ public final class MemoryService: Sendable {
         let cube: CubeRecord
         if let reference {
             if let id = UUID(uuidString: reference) {
-                guard let found = try await store.cube(tenantID: caller.tenantID, id: id), caller.may(.read, cube: found)
+                guard let found = try await directory.cube(tenantID: caller.tenantID, id: id), caller.may(.read, cube: found)
                 else { throw GovernanceError.notFound("no cube '\(reference)'") }
                 cube = found
             } else {
@@ -672,7 +664,7 @@ public final class MemoryService: Sendable {
     /// The memory and its cube, if the caller may read it; otherwise not found, whatever the reason.
     private func readable(_ caller: MemoryCaller, id: UUID) async throws -> (MemoryItem, CubeRecord) {
         guard let record = try await translatingStoreErrors({ try await self.store.memory(tenantID: caller.tenantID, id: id) }),
-            let cube = try await translatingStoreErrors({ try await self.store.cube(tenantID: caller.tenantID, id: record.cubeID) }),
+            let cube = try await translatingStoreErrors({ try await self.directory.cube(tenantID: caller.tenantID, id: record.cubeID) }),
             caller.may(.read, cube: cube)
         else {
             throw GovernanceError.notFound("no memory \(id)")
