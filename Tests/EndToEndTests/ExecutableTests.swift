@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The shipped executables, run as a user runs them: `memos-admin init`, then `memos-gateway`
 /// as a separate process, stopped with SIGTERM.
@@ -31,7 +34,23 @@ import Testing
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func freePort() -> Int { Int.random(in: 20_000..<60_000) }
+    /// A port the kernel just handed out as free (bound to port 0, then released).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        guard bound else { return Int.random(in: 20_000..<60_000) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 
     @Test func initCreatesAnOwnerOnlyKeyAndPrintsTheAdminKeyOnce() throws {
         let directory = TestGateway.makeTemporaryDirectory()
