@@ -58,6 +58,8 @@ public protocol GatewayStore: Sendable {
     func insertEdges(_ edges: [MemoryEdgeRecord]) async throws
     /// Edges touching a memory, in either direction.
     func edges(tenantID: UUID, memoryID: UUID) async throws -> [MemoryEdgeRecord]
+    /// Edges with at least one end in a cube, for the cube's in-memory graph.
+    func edges(tenantID: UUID, cubeID: UUID) async throws -> [MemoryEdgeRecord]
     /// Writes several new versions (and edges) atomically: a merge changes two memories at once.
     func commitVersions(_ updates: [(record: MemoryRecord, expectedVersion: Int)], inserts: [MemoryRecord], edges: [MemoryEdgeRecord])
         async throws

@@ -95,3 +95,35 @@ import Testing
         }
     }
 }
+
+/// Graph expansion in search: a linked memory with none of the query's words is found through
+/// its neighbour, and never across a subspace the caller cannot read.
+@Suite struct GraphExpansionSearchTests {
+    @Test func linkedMemoriesJoinSearchResults() async throws {
+        try await TestGateway.with { gateway in
+            try await gateway.createTenant("acme")
+            let alice = try await gateway.createUser(tenant: "acme", username: "alice", roles: ["member"])
+            let falcon = try await gateway.send(.POST, "/v1/memories", token: alice, json: ["text": "Project Falcon kicks off in March"])
+            let owner = try await gateway.send(.POST, "/v1/memories", token: alice, json: ["text": "The budget owner is Dana Whitfield"])
+            let falconID = try #require(falcon.memories.first?["id"] as? String)
+            let ownerID = try #require(owner.memories.first?["id"] as? String)
+
+            let before = try await gateway.send(.POST, "/v1/memories/search", token: alice, json: ["query": "falcon project"])
+            #expect(before.resultTexts == ["Project Falcon kicks off in March"])
+
+            let linked = try await gateway.send(
+                .POST, "/v1/memories/\(falconID)/related", token: alice, json: ["to": ownerID, "relation": "same_entity"])
+            #expect(linked.status == 201)
+            let after = try await gateway.send(.POST, "/v1/memories/search", token: alice, json: ["query": "falcon project"])
+            #expect(after.resultTexts == ["Project Falcon kicks off in March", "The budget owner is Dana Whitfield"])
+            let scores = after.results.compactMap { $0["score"] as? Double }
+            #expect(scores.count == 2 && scores[1] < scores[0])
+
+            // The expansion survives a restart (edges are loaded with the index).
+            let restarted = try await TestGateway.start(dataDirectory: gateway.dataDirectory, adminKey: gateway.adminKey)
+            let again = try await restarted.send(.POST, "/v1/memories/search", token: alice, json: ["query": "falcon project"])
+            await restarted.stop()
+            #expect(again.resultTexts.count == 2)
+        }
+    }
+}

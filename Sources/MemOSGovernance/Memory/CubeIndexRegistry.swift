@@ -35,6 +35,14 @@ enum IndexChange: Sendable {
     /// A memory's current version, with the embedding of its text when there is one.
     case upsert(MemoryItem, vector: [Float]?)
     case remove(UUID)
+    /// An edge search follows (see `GraphExpansion.followed`), between two memories.
+    case link(UUID, UUID)
+}
+
+/// What a cube's index is built from: its memories (with vectors) and its followed edges.
+struct CubeContents: Sendable {
+    var memories: [(MemoryItem, [Float]?)]
+    var links: [(UUID, UUID)]
 }
 
 /// One cube's index and its loading state.
@@ -49,6 +57,8 @@ final class CubeIndexBox: Sendable {
         var byFingerprint: [String: UUID] = [:]
         var byKey: [String: UUID] = [:]
         var lookupEntries: [UUID: (fingerprint: String?, key: String?)] = [:]
+        /// Undirected adjacency over followed edges, for graph expansion.
+        var neighbours: [UUID: Set<UUID>] = [:]
 
         func forget(_ id: UUID) {
             guard let entry = lookupEntries.removeValue(forKey: id) else { return }
@@ -78,7 +88,7 @@ final class CubeIndexBox: Sendable {
     private let state = Mutex<State>(.unloaded)
 
     /// Waits until the index is loaded, loading it with `loader` if nobody has started yet.
-    func ensureLoaded(_ loader: @escaping @Sendable () async throws -> [(MemoryItem, [Float]?)]) async throws {
+    func ensureLoaded(_ loader: @escaping @Sendable () async throws -> CubeContents) async throws {
         let task: Task<Void, any Error>? = state.withLock { state in
             switch state {
             case .ready:
@@ -94,12 +104,15 @@ final class CubeIndexBox: Sendable {
         try await task?.value
     }
 
-    private func load(_ loader: @Sendable () async throws -> [(MemoryItem, [Float]?)]) async throws {
+    private func load(_ loader: @Sendable () async throws -> CubeContents) async throws {
         do {
-            let items = try await loader()
+            let contents = try await loader()
             let holder = Holder()
-            for (item, vector) in items {
+            for (item, vector) in contents.memories {
                 Self.apply(.upsert(item, vector: vector), to: holder)
+            }
+            for (from, to) in contents.links {
+                Self.apply(.link(from, to), to: holder)
             }
             state.withLock { state in
                 if case .loading(_, let pending) = state {
@@ -140,6 +153,24 @@ final class CubeIndexBox: Sendable {
         case .remove(let id):
             holder.index.remove(id: id)
             holder.forget(id)
+            for neighbour in holder.neighbours.removeValue(forKey: id) ?? [] {
+                holder.neighbours[neighbour]?.remove(id)
+            }
+        case .link(let from, let to):
+            holder.neighbours[from, default: []].insert(to)
+            holder.neighbours[to, default: []].insert(from)
+        }
+    }
+
+    /// Hybrid search, then expansion along followed edges within the cube.
+    func search(_ query: RetrievalQuery, limit: Int, filter: MemoryFilter) -> [ScoredMemory]? {
+        state.withLock { state in
+            guard case .ready(let holder) = state else { return nil }
+            let hits = holder.index.search(query, limit: limit, filter: filter)
+            guard !holder.neighbours.isEmpty else { return hits }
+            return GraphExpansion.expand(
+                hits, limit: limit, neighbours: { Array(holder.neighbours[$0] ?? []) },
+                item: { holder.index.item(id: $0) }, filter: filter)
         }
     }
 

@@ -278,6 +278,7 @@ public final class MemoryService: Sendable {
         for (item, vector) in zip(items + changed.map(\.item), newVectors + changedVectors) {
             indexes.apply(.upsert(item, vector: vector), cubeID: cube.id)
         }
+        applyLinks(edges, cubes: [cube.id])
         let cubeView = view(of: cube, for: caller)
         var refinement: RefinementTask?
         if case .messages(let messages, let reading) = input, reading.mode == .fast, reading.refineInBackground {
@@ -352,6 +353,7 @@ public final class MemoryService: Sendable {
         for (item, vector) in zip(items, vectors) {
             indexes.apply(.upsert(item, vector: vector), cubeID: cube.id)
         }
+        applyLinks(links, cubes: [cube.id])
         return items.map(\.id)
     }
 
@@ -466,7 +468,7 @@ public final class MemoryService: Sendable {
         guard from != to else {
             throw GovernanceError.invalidInput(field: "to", message: "a memory cannot relate to itself")
         }
-        let (_, _) = try await writable(caller, id: from)
+        let (_, sourceCube) = try await writable(caller, id: from)
         let (target, targetCube) = try await readable(caller, id: to)
         let edge = MemoryEdgeRecord(
             id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: from, toID: to, relation: relation.rawValue,
@@ -477,6 +479,7 @@ public final class MemoryService: Sendable {
         } catch GovernanceError.conflict {
             throw GovernanceError.conflict("memory \(from) already \(relation.rawValue) memory \(to)")
         }
+        applyLinks([edge], cubes: [sourceCube.id, targetCube.id])
         return RelatedMemory(
             relation: relation, direction: .outgoing, memory: MemoryView(item: target, cube: view(of: targetCube, for: caller)),
             createdAt: edge.createdAt)
@@ -587,7 +590,7 @@ public final class MemoryService: Sendable {
         for cube in cubes {
             let box = try await loadedIndex(caller, cube: cube)
             let cubeView = view(of: cube, for: caller)
-            let found = box.read { $0.search(retrievalQuery, limit: topK, filter: filter) } ?? []
+            let found = box.search(retrievalQuery, limit: topK, filter: filter) ?? []
             hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
         }
         // The persona's working memory is consulted first: its matches count double, so they
@@ -627,9 +630,27 @@ public final class MemoryService: Sendable {
             let records = try await self.translatingStoreErrors {
                 try await self.store.memories(tenantID: tenantID, cubeID: cube.id)
             }
-            return try await self.indexable(records, tenantID: tenantID)
+            let edges = try await self.translatingStoreErrors {
+                try await self.store.edges(tenantID: tenantID, cubeID: cube.id)
+            }
+            return CubeContents(
+                memories: try await self.indexable(records, tenantID: tenantID),
+                links: edges.filter(Self.isFollowed).map { ($0.fromID, $0.toID) })
         }
         return box
+    }
+
+    static func isFollowed(_ edge: MemoryEdgeRecord) -> Bool {
+        MemoryRelation(rawValue: edge.relation).map(GraphExpansion.followed.contains) ?? false
+    }
+
+    /// Tells the indexes of both ends' cubes about new followed edges.
+    private func applyLinks(_ edges: [MemoryEdgeRecord], cubes: [UUID]) {
+        for edge in edges where Self.isFollowed(edge) {
+            for cubeID in Set(cubes) {
+                indexes.apply(.link(edge.fromID, edge.toID), cubeID: cubeID)
+            }
+        }
     }
 
     /// Decrypted memories with their stored vectors; vectors missing or made by another

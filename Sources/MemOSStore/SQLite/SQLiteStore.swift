@@ -253,6 +253,20 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func edges(tenantID: UUID, cubeID: UUID) async throws -> [MemoryEdgeRecord] {
+        try await read { db in
+            try MemoryEdgeRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT e.* FROM memory_edges e
+                    WHERE e.tenant_id = ?1 AND (
+                      e.from_id IN (SELECT id FROM memories WHERE tenant_id = ?1 AND cube_id = ?2)
+                      OR e.to_id IN (SELECT id FROM memories WHERE tenant_id = ?1 AND cube_id = ?2))
+                    """,
+                arguments: [tenantID, cubeID])
+        }
+    }
+
     public func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws {
         try await write { db in
             _ = try MemoryRecord.filter(Column("tenant_id") == tenantID && Column("id") == id && Column("version") == version)
