@@ -57,14 +57,15 @@ public struct Governance: Sendable {
 
     public init(
         store: any GatewayStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher(),
-        languageModel: (any LanguageModel)? = nil, embedder: any Embedder = HashingEmbedder()
+        languageModel: (any LanguageModel)? = nil, embedder: any Embedder = HashingEmbedder(),
+        reranker: (any Reranker)? = nil
     ) {
         self.policy = policy
         self.store = store
         self.identity = IdentityService(store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher)
         self.memories = MemoryService(
             store: store, sealer: MemoryPayloadSealer(masterKey: masterKey),
-            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder)
+            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker)
     }
 
     /// Whether the store answers; what `/readyz` reports.
@@ -85,7 +86,8 @@ public struct Governance: Sendable {
         return Governance(
             store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher,
             languageModel: models.llm.map { OpenAICompatibleChatModel(endpoint: $0) },
-            embedder: embedder(for: models.embedder))
+            embedder: embedder(for: models.embedder),
+            reranker: try OpenAICompatibleReranker.fromEnvironment(environment).map { OpenAICompatibleReranker(endpoint: $0) })
     }
 
     /// The configured embedder; the built-in one needs no server.

@@ -54,6 +54,12 @@ public struct FakeResponse: Sendable {
         return .json(["object": "list", "data": data, "model": "fake"])
     }
 
+    /// A rerank answer: `scores[i]` for document i, listed best first as servers do.
+    public static func rerank(_ scores: [Double]) -> FakeResponse {
+        let results = scores.enumerated().sorted { $0.element > $1.element }.map { ["index": $0.offset, "relevance_score": $0.element] as [String: Any] }
+        return .json(["results": results])
+    }
+
     public static func error(_ status: Int, _ message: String = "scripted failure", retryAfter: String? = nil) -> FakeResponse {
         .json(["error": ["message": message]], status: status, retryAfter: retryAfter)
     }
@@ -118,7 +124,7 @@ public final class FakeOpenAIServer: Sendable {
     public static func start(_ respond: @escaping Responder) async throws -> FakeOpenAIServer {
         let log = RequestLog()
         let router = Router()
-        for path in ["/v1/chat/completions", "/v1/embeddings"] {
+        for path in ["/v1/chat/completions", "/v1/embeddings", "/v1/rerank"] {
             router.post(RouterPath(path)) { request, _ -> Response in
                 let buffer = try await request.body.collect(upTo: 16 * 1024 * 1024)
                 var headers: [String: String] = [:]

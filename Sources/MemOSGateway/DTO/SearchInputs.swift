@@ -51,9 +51,11 @@ struct SearchRequest: Decodable {
     let topK: Int
     let cubes: [String]?
     let filter: MemoryFilter
+    /// Whether a configured reranker re-scores the results (default true).
+    let rerank: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case query, topK = "top_k", cubes, filters
+        case query, topK = "top_k", cubes, filters, rerank
     }
 
     init(from decoder: any Decoder) throws {
@@ -66,6 +68,7 @@ struct SearchRequest: Decodable {
         }
         cubes = try c.decodeIfPresent([String].self, forKey: .cubes)
         filter = try c.decodeIfPresent(SearchFiltersInput.self, forKey: .filters)?.filter ?? MemoryFilter()
+        rerank = try c.decodeIfPresent(Bool.self, forKey: .rerank) ?? true
     }
 }
 

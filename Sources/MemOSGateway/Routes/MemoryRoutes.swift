@@ -38,7 +38,7 @@ struct MemoryRoutes {
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             let input = try await body.decode(SearchRequest.self, from: request)
             let hits = try await governance.memories.search(
-                caller, query: input.query, topK: input.topK, cubes: input.cubes, filter: input.filter)
+                caller, query: input.query, topK: input.topK, cubes: input.cubes, filter: input.filter, rerank: input.rerank)
             return try JSONCoding.response(
                 SearchEnvelope(results: hits.map { SearchResultOutput(memory: MemoryOutput($0.memory), score: $0.score) }))
         }

@@ -25,12 +25,17 @@ public final class MemoryService: Sendable {
     /// Dense vectors for hybrid retrieval; computed once per version and stored sealed.
     let embedder: any Embedder
     let retrieval: RetrievalOptions
+    /// Optional second-stage ranking by a cross-encoder; nil when none is configured.
+    let reranker: (any Reranker)?
+    /// How many fused candidates a reranker reads (at least top_k).
+    public static let rerankDepth = 30
 
     public init(
         store: any GatewayStore, sealer: MemoryPayloadSealer, reader: MessageWindowReader = MessageWindowReader(),
         fineReader: FineModeReader? = nil, embedder: any Embedder = HashingEmbedder(),
-        retrieval: RetrievalOptions = RetrievalOptions()
+        retrieval: RetrievalOptions = RetrievalOptions(), reranker: (any Reranker)? = nil
     ) {
+        self.reranker = reranker
         self.store = store
         self.sealer = sealer
         self.reader = reader
@@ -564,7 +569,8 @@ public final class MemoryService: Sendable {
 
     /// Ranked memories matching a query, over the named cubes or every cube the role may read.
     public func search(
-        _ caller: MemoryCaller, query: String, topK: Int, cubes references: [String]?, filter: MemoryFilter
+        _ caller: MemoryCaller, query: String, topK: Int, cubes references: [String]?, filter: MemoryFilter,
+        rerank: Bool = true
     ) async throws -> [SearchHit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GovernanceError.invalidInput(field: "query", message: "must not be empty")
@@ -586,12 +592,18 @@ public final class MemoryService: Sendable {
         }
         let queryVector = try? await embedder.embed([query]).first
         let retrievalQuery = RetrievalQuery(text: query, vector: queryVector, options: retrieval)
+        let reranking = rerank ? reranker : nil
+        let depth = reranking == nil ? topK : max(topK, Self.rerankDepth)
         var hits: [SearchHit] = []
         for cube in cubes {
             let box = try await loadedIndex(caller, cube: cube)
             let cubeView = view(of: cube, for: caller)
-            let found = box.search(retrievalQuery, limit: topK, filter: filter) ?? []
+            let found = box.search(retrievalQuery, limit: depth, filter: filter) ?? []
             hits += found.map { SearchHit(memory: MemoryView(item: $0.item, cube: cubeView), score: $0.score) }
+        }
+        if let reranking, !hits.isEmpty {
+            hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.memory.item.id < $1.memory.item.id }
+            hits = await Self.reranked(Array(hits.prefix(depth)), query: query, by: reranking)
         }
         // The persona's working memory is consulted first: its matches count double, so they
         // lead unless a long-term memory matches far better, and scores stay in order.
@@ -608,6 +620,15 @@ public final class MemoryService: Sendable {
             tenantID: caller.tenantID, userID: caller.user.id, role: caller.role.name,
             memoryIDs: results.map(\.memory.item.id), at: Date())
         return results
+    }
+
+    /// Hits re-scored by the reranker; when it fails, the fused order stands (a search must not
+    /// fail because an optional model is down).
+    static func reranked(_ hits: [SearchHit], query: String, by reranker: any Reranker) async -> [SearchHit] {
+        guard let scores = try? await reranker.rerank(query: query, documents: hits.map(\.memory.item.content.text)),
+            scores.count == hits.count
+        else { return hits }
+        return zip(hits, scores).map { SearchHit(memory: $0.memory, score: $1) }
     }
 
     /// Who retrieved a memory through search, how often and when last (counts may lag by the
