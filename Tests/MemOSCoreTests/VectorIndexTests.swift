@@ -3,17 +3,9 @@ import MemOSCore
 import Testing
 
 /// Seeded generator so that failures are reproducible.
-struct TestRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+typealias TestRandom = SplitMix64
 
+extension SplitMix64 {
     /// Roughly normal (sum of two uniforms from one draw), cheap enough for 10⁶ draws in debug builds.
     mutating func gaussian() -> Float {
         let bits = next()

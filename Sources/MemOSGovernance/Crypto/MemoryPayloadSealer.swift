@@ -21,46 +21,43 @@ public struct MemoryPayloadSealer: Sendable {
     }
 
     public func seal(_ content: MemoryContent, tenantID: UUID, memoryID: UUID, version: Int) throws -> Data {
-        let plaintext = try Self.encoder.encode(content)
-        do {
-            let box = try AES.GCM.seal(
-                plaintext, using: key(for: tenantID),
-                authenticating: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
-            guard let combined = box.combined else {
-                throw GovernanceError.unavailable("AES-GCM produced no combined representation")
-            }
-            return Data([Self.formatTenantDerivedKey]) + combined
-        } catch let error as GovernanceError {
-            throw error
-        } catch {
-            throw GovernanceError.unavailable("encryption failed: \(error)")
-        }
+        try seal(
+            try Self.encoder.encode(content), tenantID: tenantID,
+            associatedData: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
     }
 
     /// Opens a payload; any tampering (bytes, row, tenant, version) is an integrity error.
     public func open(_ payload: Data, tenantID: UUID, memoryID: UUID, version: Int) throws -> MemoryContent {
-        guard payload.first == Self.formatTenantDerivedKey else {
-            throw GovernanceError.unavailable("integrity error: memory \(memoryID) has an unknown payload format")
-        }
-        do {
-            let box = try AES.GCM.SealedBox(combined: payload.dropFirst())
-            let plaintext = try AES.GCM.open(
-                box, using: key(for: tenantID),
-                authenticating: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
-            return try Self.decoder.decode(MemoryContent.self, from: plaintext)
-        } catch {
-            throw GovernanceError.unavailable("integrity error: memory \(memoryID) v\(version) failed to decrypt")
-        }
+        let failure = GovernanceError.unavailable("integrity error: memory \(memoryID) v\(version) failed to decrypt")
+        let plaintext = try open(
+            payload, tenantID: tenantID,
+            associatedData: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version), failure: failure)
+        guard let content = try? Self.decoder.decode(MemoryContent.self, from: plaintext) else { throw failure }
+        return content
     }
 
     /// Seals an embedding. Bound to tenant, memory and embedder: a vector is only ever read back
     /// for the memory (and model) it was computed for.
     public func sealVector(_ vector: [Float], tenantID: UUID, memoryID: UUID, embedder: String) throws -> Data {
-        let plaintext = vector.withUnsafeBufferPointer { Data(buffer: $0) }
+        try seal(
+            vector.withUnsafeBufferPointer { Data(buffer: $0) }, tenantID: tenantID,
+            associatedData: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
+    }
+
+    public func openVector(_ sealed: Data, tenantID: UUID, memoryID: UUID, embedder: String) throws -> [Float] {
+        let failure = GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) failed to decrypt")
+        let plaintext = try open(
+            sealed, tenantID: tenantID,
+            associatedData: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder),
+            failure: failure)
+        guard plaintext.count % MemoryLayout<Float>.size == 0 else { throw failure }
+        return plaintext.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// AES-256-GCM under the tenant's key, prefixed with the format byte.
+    private func seal(_ plaintext: Data, tenantID: UUID, associatedData: Data) throws -> Data {
         do {
-            let box = try AES.GCM.seal(
-                plaintext, using: key(for: tenantID),
-                authenticating: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
+            let box = try AES.GCM.seal(plaintext, using: key(for: tenantID), authenticating: associatedData)
             guard let combined = box.combined else {
                 throw GovernanceError.unavailable("AES-GCM produced no combined representation")
             }
@@ -72,22 +69,13 @@ public struct MemoryPayloadSealer: Sendable {
         }
     }
 
-    public func openVector(_ sealed: Data, tenantID: UUID, memoryID: UUID, embedder: String) throws -> [Float] {
-        guard sealed.first == Self.formatTenantDerivedKey else {
-            throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) has an unknown format")
-        }
-        do {
-            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
-            let plaintext = try AES.GCM.open(
-                box, using: key(for: tenantID),
-                authenticating: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
-            guard plaintext.count % MemoryLayout<Float>.size == 0 else {
-                throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) has a bad length")
-            }
-            return plaintext.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        } catch {
-            throw GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) failed to decrypt")
-        }
+    /// The plaintext, or `failure` for anything that does not authenticate.
+    private func open(_ sealed: Data, tenantID: UUID, associatedData: Data, failure: GovernanceError) throws -> Data {
+        guard sealed.first == Self.formatTenantDerivedKey,
+            let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst()),
+            let plaintext = try? AES.GCM.open(box, using: key(for: tenantID), authenticating: associatedData)
+        else { throw failure }
+        return plaintext
     }
 
     static func vectorAssociatedData(tenantID: UUID, memoryID: UUID, embedder: String) -> Data {
