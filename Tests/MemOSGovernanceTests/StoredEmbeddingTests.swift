@@ -58,6 +58,15 @@ import Testing
         _ = try await governance(again).memories.search(caller, query: "seals", topK: 5, cubes: nil, filter: MemoryFilter())
         #expect(again.embedded == 1)
 
+        // A lifecycle transition keeps the text and so the vector: no embedding call.
+        let transitions = CountingEmbedder(identifier: "counting-b")
+        let lifecycle = try governance(transitions)
+        _ = try await lifecycle.memories.transition(caller, id: hits[0].memory.item.id, to: .archived)
+        #expect(transitions.embedded == 0)
+        let live = try #require(hits.last?.memory.item.id)
+        _ = try await lifecycle.memories.update(caller, id: live, patch: MemoryPatch(text: "gulls steal fries"))
+        #expect(transitions.embedded == 1)  // a new text needs a new vector
+
         // The stored vectors are sealed: no float pattern of the plaintext vector is on disk.
         let store = try directory.openStore()
         let rows = try await store.memories(tenantID: caller.tenantID, cubeID: hits[0].memory.item.cubeID)

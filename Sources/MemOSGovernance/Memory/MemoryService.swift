@@ -435,7 +435,18 @@ public final class MemoryService: Sendable {
     private func commit(_ next: MemoryItem, replacing current: MemoryItem, cube: CubeRecord, caller: MemoryCaller)
         async throws -> MemoryView
     {
-        let vector = await vectors(for: [next])[0]
+        // A state change keeps the text, so it keeps the stored vector (sealed without the
+        // version): no second embedding call for a transition.
+        var vector: [Float]?
+        if next.content == current.content,
+            let row = try? await store.memory(tenantID: caller.tenantID, id: current.id),
+            let sealed = row.embedding, row.embedder == embedder.identifier
+        {
+            vector = try? sealer.openVector(sealed, tenantID: caller.tenantID, memoryID: current.id, embedder: embedder.identifier)
+        }
+        if vector == nil {
+            vector = await vectors(for: [next])[0]
+        }
         let record = try record(for: next, tenantID: caller.tenantID, vector: vector)
         do {
             try await translatingStoreErrors { try await self.store.updateMemory(record, expectedVersion: current.version) }
