@@ -126,7 +126,7 @@ import Glibc
 
         // The admin CLI drives the running gateway over HTTP.
         var created: Output?
-        for _ in 0..<50 {
+        for _ in 0..<150 {  // up to ~15 s for a cold start on a loaded machine
             created = try Self.run(
                 "memos-admin", ["tenant", "create", "acme", "--json"],
                 environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
