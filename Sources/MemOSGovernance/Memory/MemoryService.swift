@@ -366,7 +366,8 @@ public final class MemoryService: Sendable {
         guard !patch.isEmpty else {
             throw GovernanceError.invalidInput(field: nil, message: "the patch changes nothing")
         }
-        let (current, cube) = try await writable(caller, id: id)
+        let stored = try await writable(caller, id: id)
+        let current = stored.item
         guard MemoryLifecycle.isMutable(current.state) else {
             throw GovernanceError.conflict("memory \(id) is \(current.state.rawValue) and cannot change")
         }
@@ -374,26 +375,28 @@ public final class MemoryService: Sendable {
         next.content = patch.applied(to: current.content)
         next.version = current.version + 1
         next.updatedAt = now.roundedToMilliseconds
-        return try await commit(next, replacing: current, cube: cube, caller: caller)
+        return try await commit(next, replacing: stored, caller: caller)
     }
 
     /// Moves a memory to another lifecycle state, as a new version.
     public func transition(_ caller: MemoryCaller, id: UUID, to state: MemoryState, now: Date = Date()) async throws
         -> MemoryView
     {
-        let (current, cube) = try await writable(caller, id: id)
+        let stored = try await writable(caller, id: id)
+        let current = stored.item
         let next: MemoryItem
         do {
             next = try MemoryLifecycle.transition(current, to: state, at: now.roundedToMilliseconds)
         } catch {
             throw GovernanceError.conflict("memory \(id): \(error)")
         }
-        return try await commit(next, replacing: current, cube: cube, caller: caller)
+        return try await commit(next, replacing: stored, caller: caller)
     }
 
     /// Restores the content of an earlier version as a new version; history keeps everything.
     public func rollback(_ caller: MemoryCaller, id: UUID, to version: Int, now: Date = Date()) async throws -> MemoryView {
-        let (current, cube) = try await writable(caller, id: id)
+        let stored = try await writable(caller, id: id)
+        let current = stored.item
         guard version >= 1, version < current.version else {
             throw GovernanceError.invalidInput(
                 field: "version", message: "must be an earlier version of this memory (1...\(current.version - 1))")
@@ -411,7 +414,7 @@ public final class MemoryService: Sendable {
         } catch {
             throw GovernanceError.conflict("memory \(id): \(error)")
         }
-        return try await commit(next, replacing: current, cube: cube, caller: caller)
+        return try await commit(next, replacing: stored, caller: caller)
     }
 
     /// Every version of a memory, oldest first.
@@ -432,15 +435,14 @@ public final class MemoryService: Sendable {
     }
 
     /// Writes a new version with optimistic concurrency, then updates the index.
-    private func commit(_ next: MemoryItem, replacing current: MemoryItem, cube: CubeRecord, caller: MemoryCaller)
-        async throws -> MemoryView
-    {
+    private func commit(_ next: MemoryItem, replacing stored: StoredMemory, caller: MemoryCaller) async throws -> MemoryView {
+        let current = stored.item
+        let cube = stored.cube
         // A state change keeps the text, so it keeps the stored vector (sealed without the
         // version): no second embedding call for a transition.
         var vector: [Float]?
-        if next.content == current.content,
-            let row = try? await store.memory(tenantID: caller.tenantID, id: current.id),
-            let sealed = row.embedding, row.embedder == embedder.identifier
+        if next.content == current.content, let sealed = stored.record.embedding,
+            stored.record.embedder == embedder.identifier
         {
             vector = try? sealer.openVector(sealed, tenantID: caller.tenantID, memoryID: current.id, embedder: embedder.identifier)
         }
@@ -458,17 +460,17 @@ public final class MemoryService: Sendable {
     }
 
     /// The memory and its cube, if the caller may read and write it.
-    private func writable(_ caller: MemoryCaller, id: UUID) async throws -> (MemoryItem, CubeRecord) {
-        let (current, cube) = try await readable(caller, id: id)
-        guard caller.may(.write, cube: cube) else {
-            throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(cube.name)'")
+    private func writable(_ caller: MemoryCaller, id: UUID) async throws -> StoredMemory {
+        let stored = try await readableStored(caller, id: id)
+        guard caller.may(.write, cube: stored.cube) else {
+            throw GovernanceError.forbidden("role '\(caller.role.name)' may not write cube '\(stored.cube.name)'")
         }
-        return (current, cube)
+        return stored
     }
 
     /// Deletes a memory for real: the row, every version, and its index entries.
     public func delete(_ caller: MemoryCaller, id: UUID) async throws {
-        let (_, cube) = try await writable(caller, id: id)
+        let cube = try await writable(caller, id: id).cube
         let deleted = try await translatingStoreErrors { try await self.store.deleteMemory(tenantID: caller.tenantID, id: id) }
         indexes.apply(.remove(id), cubeID: cube.id)
         guard deleted else { throw GovernanceError.notFound("no memory \(id)") }
@@ -484,7 +486,7 @@ public final class MemoryService: Sendable {
         guard from != to else {
             throw GovernanceError.invalidInput(field: "to", message: "a memory cannot relate to itself")
         }
-        let (_, sourceCube) = try await writable(caller, id: from)
+        let sourceCube = try await writable(caller, id: from).cube
         let (target, targetCube) = try await readable(caller, id: to)
         let edge = MemoryEdgeRecord(
             id: UUID.v7(at: now), tenantID: caller.tenantID, fromID: from, toID: to, relation: relation.rawValue,
@@ -716,13 +718,25 @@ public final class MemoryService: Sendable {
 
     /// The memory and its cube, if the caller may read it; otherwise not found, whatever the reason.
     private func readable(_ caller: MemoryCaller, id: UUID) async throws -> (MemoryItem, CubeRecord) {
+        let stored = try await readableStored(caller, id: id)
+        return (stored.item, stored.cube)
+    }
+
+    /// A memory as read for a change: decrypted, with its cube and its row (for the stored vector).
+    private struct StoredMemory {
+        let item: MemoryItem
+        let cube: CubeRecord
+        let record: MemoryRecord
+    }
+
+    private func readableStored(_ caller: MemoryCaller, id: UUID) async throws -> StoredMemory {
         guard let record = try await translatingStoreErrors({ try await self.store.memory(tenantID: caller.tenantID, id: id) }),
             let cube = try await translatingStoreErrors({ try await self.directory.cube(tenantID: caller.tenantID, id: record.cubeID) }),
             caller.may(.read, cube: cube)
         else {
             throw GovernanceError.notFound("no memory \(id)")
         }
-        return (try item(from: record), cube)
+        return StoredMemory(item: try item(from: record), cube: cube, record: record)
     }
 
     // MARK: Sealing
