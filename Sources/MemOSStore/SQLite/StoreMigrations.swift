@@ -106,6 +106,8 @@ enum StoreMigrations {
                 t.primaryKey(["memory_id", "user_id", "role"])
             }
         }
+        GovernanceSchema.register(in: &migrator)
+        AuditSchema.register(in: &migrator)
         return migrator
     }
 }
