@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import MemOSGovernance
 
 /// Settings of one gateway process.
@@ -29,6 +30,7 @@ public enum GatewayApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memos-gateway"),
+            services: [GovernanceBackgroundService(governance: governance)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
@@ -42,12 +44,27 @@ public enum GatewayApplication {
         let identityRoutes = IdentityRoutes(governance: governance, body: body)
         identityRoutes.registerPublic(on: router.group("v1"))
 
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(identity: governance.identity))
+        let authenticate = AuthMiddleware(identity: governance.identity, audit: governance.audit)
+        let audit = AuditMiddleware(audit: governance.audit)
+        let v1 = router.group("v1").add(middleware: authenticate).add(middleware: audit)
         identityRoutes.register(on: v1)
         MemoryRoutes(governance: governance, body: body).register(on: v1)
+        SubjectRoutes(governance: governance, body: body).register(on: v1)
 
-        let admin = router.group("admin/v1").add(middleware: AuthMiddleware(identity: governance.identity))
+        let admin = router.group("admin/v1").add(middleware: authenticate).add(middleware: audit)
         AdminRoutes(governance: governance, body: body).register(on: admin)
+        GovernanceAdminRoutes(governance: governance, body: body).register(on: admin)
         return router
+    }
+}
+
+/// Audit checkpoints and retention sweeps, for as long as the server runs.
+struct GovernanceBackgroundService: Service {
+    let governance: Governance
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await governance.runBackgroundTasks()
+        }
     }
 }

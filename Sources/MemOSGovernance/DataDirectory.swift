@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MemOSBackends
 import MemOSCore
@@ -53,19 +54,52 @@ public struct Governance: Sendable {
     public let policy: PolicySet
     public let identity: IdentityService
     public let memories: MemoryService
-    let store: any GatewayStore
+    public let keyring: Keyring
+    /// Where every operation is recorded; `auditLog` is the same trail when it is the real one.
+    public let audit: any AuditSink
+    public let auditLog: AuditLog?
+    public let tracer: WatermarkTracer?
+    /// The key file, when the master key came from one (rotation rewrites it).
+    public let masterKeyFile: URL?
+    let store: any GovernanceStore
 
-    public init(
-        store: any GatewayStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher(),
+    /// Opens governance over a store. `audit` and `sealer` replace the hash-chained trail and
+    /// real encryption only in the governance-overhead benchmark.
+    public static func make(
+        store: any GovernanceStore, policy: PolicySet, masterKey: MasterKey, passwordHasher: PasswordHasher = PasswordHasher(),
         languageModel: (any LanguageModel)? = nil, embedder: any Embedder = HashingEmbedder(),
-        reranker: (any Reranker)? = nil
-    ) {
-        self.policy = policy
-        self.store = store
-        self.identity = IdentityService(store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher)
-        self.memories = MemoryService(
-            store: store, sealer: MemoryPayloadSealer(masterKey: masterKey),
+        reranker: (any Reranker)? = nil, checkpointEvery: Int = 256, checkpointInterval: Duration = .seconds(60),
+        nullKeyringAndAudit: Bool = false, masterKeyFile: URL? = nil
+    ) async throws -> Governance {
+        let keyring = Keyring(store: store, masterKey: masterKey)
+        let identity = IdentityService(
+            store: store, policy: policy, apiKeySecrets: try await keyring.systemKey(IdentityService.apiKeyPurpose),
+            sessionTokens: try await keyring.systemKey(IdentityService.sessionPurpose), passwordHasher: passwordHasher)
+        let signingRaw = try await keyring.systemKey("ed25519-signing").withUnsafeBytes { Data($0) }
+        let auditLog: AuditLog? =
+            nullKeyringAndAudit
+            ? nil
+            : AuditLog(
+                store: store, signingKey: try Curve25519.Signing.PrivateKey(rawRepresentation: signingRaw),
+                hmacKey: { tenantID in
+                    guard let tenantID else { return try await keyring.systemKey("platform-audit-hmac") }
+                    let tenantKey = try await keyring.tenantKey(tenantID).key
+                    return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("audit-hmac".utf8), using: tenantKey))
+                },
+                policyHash: { policy.hash }, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval)
+        let audit: any AuditSink = auditLog ?? NullAuditSink()
+        let memories = MemoryService(
+            store: store, keyring: keyring, policy: policy, audit: audit,
+            sealer: nullKeyringAndAudit ? .unencryptedForBenchmarks(keyring: keyring) : nil,
             fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker)
+        let governance = Governance(
+            policy: policy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
+            tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,
+            store: store)
+        try await audit.append(
+            AuditEvent(
+                tenantID: nil, actorKind: "system", action: "policy.load", details: ["policy_hash": policy.hash]))
+        return governance
     }
 
     /// Whether the store answers; what `/readyz` reports.
@@ -73,21 +107,37 @@ public struct Governance: Sendable {
         (try? await store.ping()) != nil
     }
 
+    /// Signed audit checkpoints on a timer (even when idle) and retention sweeps, until cancelled.
+    public func runBackgroundTasks() async {
+        let sweeper = RetentionSweeper(memories: memories, policy: policy.retention)
+        await withTaskGroup(of: Void.self) { group in
+            if let auditLog {
+                group.addTask { await auditLog.runCheckpointTimer() }
+            }
+            group.addTask { await sweeper.run() }
+        }
+    }
+
     /// Opens a data directory with the policies in `policyDirectory`; throws if either is unusable.
     public static func open(
         dataDirectory: DataDirectory, policyDirectory: URL,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         passwordHasher: PasswordHasher = PasswordHasher()
-    ) throws -> Governance {
-        let masterKey = try dataDirectory.loadMasterKey(environment: environment)
+    ) async throws -> Governance {
+        var masterKey = try dataDirectory.loadMasterKey(environment: environment)
         let policy = try PolicySet.load(directory: policyDirectory)
         let models = try ModelConfiguration.load(dataDirectory: dataDirectory.url, environment: environment)
         let store = try dataDirectory.openStore()
-        return Governance(
+        let keyFile = environment[MasterKey.environmentVariable] == nil ? dataDirectory.masterKeyURL : nil
+        if let keyFile {
+            masterKey = try await resolveInterruptedRotation(keyFile: keyFile, loaded: masterKey, store: store)
+        }
+        return try await make(
             store: store, policy: policy, masterKey: masterKey, passwordHasher: passwordHasher,
             languageModel: models.llm.map { OpenAICompatibleChatModel(endpoint: $0) },
             embedder: embedder(for: models.embedder),
-            reranker: try OpenAICompatibleReranker.fromEnvironment(environment).map { OpenAICompatibleReranker(endpoint: $0) })
+            reranker: try OpenAICompatibleReranker.fromEnvironment(environment).map { OpenAICompatibleReranker(endpoint: $0) },
+            masterKeyFile: keyFile)
     }
 
     /// The configured embedder; the built-in one needs no server.

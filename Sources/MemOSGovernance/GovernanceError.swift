@@ -17,11 +17,14 @@ public enum GovernanceError: Error, Sendable, Equatable, CustomStringConvertible
     case unavailable(String)
     /// A model backend failed or answered nonsense; nothing was changed (502).
     case upstream(String)
+    /// Stored data failed authentication (edited, moved between rows, or its key destroyed
+    /// while still referenced); it is never returned, and the failure is audited (500).
+    case integrity(String)
 
     public var description: String {
         switch self {
         case .unauthenticated(let message), .forbidden(let message), .notFound(let message),
-            .conflict(let message), .unavailable(let message), .upstream(let message):
+            .conflict(let message), .unavailable(let message), .upstream(let message), .integrity(let message):
             message
         case .invalidInput(let field, let message):
             field.map { "\($0): \(message)" } ?? message

@@ -47,6 +47,19 @@ public protocol GatewayStore: Sendable {
     /// Replaces a memory's sealed embedding without writing a new version (re-embedding).
     func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws
 
+    // Subjects, erasure and retention
+    /// Every current memory of one data subject (by keyed hash).
+    func memories(tenantID: UUID, subjectHash: String) async throws -> [MemoryRecord]
+    /// Deletes memories with every version, edge, usage record and fingerprint, in one
+    /// transaction, and counts what went.
+    func eraseMemories(tenantID: UUID, ids: [UUID]) async throws -> ErasureCounts
+    /// Memories (of any tenant) last written before `cutoff`, in id order from `cursor`: the
+    /// retention sweeper's candidates, carrying label and type for its rules.
+    func memoriesLastWritten(before cutoff: Date, after cursor: UUID?, limit: Int) async throws -> [ExpiredMemory]
+    /// Returns freed pages to the file system and empties the WAL, so erased bytes do not
+    /// linger in either (secure_delete already zeroes freed pages).
+    func compact() async throws
+
     // Usage
     /// Adds retrieval counts; increments for memories deleted meanwhile are dropped.
     func recordUsage(_ increments: [MemoryUsageRecord]) async throws

@@ -53,7 +53,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
         let governance: Governance
         do {
-            governance = try Governance.open(
+            governance = try await Governance.open(
                 dataDirectory: DataDirectory(url: URL(fileURLWithPath: dataPath)),
                 policyDirectory: URL(fileURLWithPath: policyPath), environment: environment)
         } catch {

@@ -391,7 +391,8 @@ struct BadPolicy: Sendable, CustomTestStringConvertible {
         let same = try withPolicyDirectory(["roles.yaml": roles]) { try PolicySet.load(directory: $0).hash }
         #expect(base == same)
 
-        let withExtra = try withPolicyDirectory(["roles.yaml": roles, "labels.yaml": Data("not: [valid, roles".utf8)]) {
+        // labels.yaml, pii.yaml and retention.yaml are parsed (LabelPolicyTests); any other name is only hashed.
+        let withExtra = try withPolicyDirectory(["roles.yaml": roles, "notes.yaml": Data("not: [valid, roles".utf8)]) {
             try PolicySet.load(directory: $0).hash
         }
         #expect(withExtra != base)
@@ -418,14 +419,14 @@ struct BadPolicy: Sendable, CustomTestStringConvertible {
     @Test func changingAnyByteOfAnyFileChangesTheHash() throws {
         let roles = Data(validPolicy.utf8)
         let extra = Data("retention:\n  default: 30d\n".utf8)
-        let base = try withPolicyDirectory(["roles.yaml": roles, "retention.yaml": extra]) {
+        let base = try withPolicyDirectory(["roles.yaml": roles, "notes.yaml": extra]) {
             try PolicySet.load(directory: $0).hash
         }
         var seen: Set<String> = [base]
         for index in extra.indices {
             var mutated = extra
             mutated[index] ^= 0x01
-            let hash = try withPolicyDirectory(["roles.yaml": roles, "retention.yaml": mutated]) {
+            let hash = try withPolicyDirectory(["roles.yaml": roles, "notes.yaml": mutated]) {
                 try PolicySet.load(directory: $0).hash
             }
             #expect(seen.insert(hash).inserted, "byte \(index) change did not produce a new hash")
@@ -437,7 +438,7 @@ struct BadPolicy: Sendable, CustomTestStringConvertible {
         for offset in 0..<"Ordinary employee".utf8.count {
             var mutated = roles
             mutated[start + offset] = mutated[start + offset] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
-            let hash = try withPolicyDirectory(["roles.yaml": mutated, "retention.yaml": extra]) {
+            let hash = try withPolicyDirectory(["roles.yaml": mutated, "notes.yaml": extra]) {
                 try PolicySet.load(directory: $0).hash
             }
             #expect(seen.insert(hash).inserted, "roles.yaml byte \(start + offset) change did not produce a new hash")

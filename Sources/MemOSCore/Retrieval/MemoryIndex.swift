@@ -117,11 +117,18 @@ public struct MemoryIndex: Sendable {
     ///
     /// Without a query vector (or without vectors in the index) it is keyword search with the
     /// same steps; scores are fused scores.
-    public func search(_ query: RetrievalQuery, limit: Int, filter: MemoryFilter = MemoryFilter()) -> [ScoredMemory] {
+    ///
+    /// `admitting` narrows the candidates further (the caller's access rules), inside the
+    /// search, so `limit` results are filled with admitted memories rather than cut afterwards.
+    public func search(
+        _ query: RetrievalQuery, limit: Int, filter: MemoryFilter = MemoryFilter(), admitting: ((UUID) -> Bool)? = nil
+    ) -> [ScoredMemory] {
         guard limit > 0, !items.isEmpty else { return [] }
         let options = query.options
         let depth = max(limit, options.candidateDepth)
-        let isAllowed = allowance(filter)
+        let filtered = allowance(filter)
+        let isAllowed: (UUID) -> Bool =
+            if let admitting { { id in filtered(id) && admitting(id) } } else { filtered }
 
         var terms = lexical.queryTerms(query.text)
         let keywordHits = lexical.search(terms: terms, limit: depth, where: isAllowed)

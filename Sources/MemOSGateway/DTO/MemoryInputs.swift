@@ -98,16 +98,22 @@ struct DocumentPayload: Decodable {
 struct AddMemoriesRequest: Decodable {
     let cube: String?
     let input: AddMemoriesInput
+    /// The requested label and the data subject, for every memory of the call.
+    let governance: AddGovernance
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case text, memories, messages, document, cube, memoryType = "memory_type", tags, info, key, sources, mode
         case refineAsync = "async"
+        case label, subject
     }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         cube = try c.decodeIfPresent(String.self, forKey: .cube)
+        governance = AddGovernance(
+            label: try c.decodeIfPresent(String.self, forKey: .label),
+            subject: c.contains(.subject) ? try c.decodeNonEmptyString(forKey: .subject) : nil)
         let forms = [CodingKeys.text, .memories, .messages, .document].filter { c.contains($0) }
         guard forms.count == 1 else {
             throw RequestError.invalidField(

@@ -44,9 +44,13 @@ struct MemoryOutput: Encodable {
     let info: [String: JSONValue]
     let createdAt: Date
     let updatedAt: Date
+    let label: String
+    let subject: String
 
     init(_ view: MemoryView) {
         let item = view.item
+        label = view.label
+        subject = view.subject
         id = item.id.uuidString.lowercased()
         cube = view.cube.id.uuidString.lowercased()
         cubeName = view.cube.name
@@ -67,7 +71,7 @@ struct MemoryOutput: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, cube, cubeName = "cube_name", subspace, text, key, tags, memoryType = "memory_type", state, version,
-            sources, background, confidence, info, createdAt = "created_at", updatedAt = "updated_at"
+            sources, background, confidence, info, createdAt = "created_at", updatedAt = "updated_at", label, subject
     }
 }
 
@@ -305,8 +309,12 @@ struct MemoryVersionOutput: Encodable {
     let confidence: Double?
     let info: [String: JSONValue]
     let recordedAt: Date
+    let label: String
+    let subject: String
 
     init(_ view: MemoryVersionView) {
+        label = view.label
+        subject = view.subject
         version = view.version
         state = view.state.rawValue
         text = view.content.text
@@ -322,7 +330,7 @@ struct MemoryVersionOutput: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case version, state, text, key, tags, memoryType = "memory_type", sources, background, confidence, info,
-            recordedAt = "recorded_at"
+            recordedAt = "recorded_at", label, subject
     }
 }
 

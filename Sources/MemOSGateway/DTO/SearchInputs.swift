@@ -77,13 +77,16 @@ struct PatchMemoryRequest: Decodable {
     let patch: MemoryPatch
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case text, key, tags, memoryType = "memory_type", background, confidence, info
+        case text, key, tags, memoryType = "memory_type", background, confidence, info, label, justification
     }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let text = c.contains(.text) ? try c.decodeNonEmptyString(forKey: .text) : nil
+        if c.contains(.justification) && !c.contains(.label) {
+            throw RequestError.invalidField("justification", "applies only together with 'label'")
+        }
         let confidence = try c.decodeClearable(Double.self, forKey: .confidence)
         if case .some(.some(let value)) = confidence, !(0...1).contains(value) {
             throw RequestError.invalidField("confidence", "must be between 0 and 1")
@@ -95,7 +98,9 @@ struct PatchMemoryRequest: Decodable {
             memoryType: try c.decodeMemoryTypeIfPresent(forKey: .memoryType),
             background: try c.decodeClearable(String.self, forKey: .background),
             confidence: confidence,
-            info: try c.decodeIfPresent([String: JSONValue].self, forKey: .info))
+            info: try c.decodeIfPresent([String: JSONValue].self, forKey: .info),
+            label: try c.decodeIfPresent(String.self, forKey: .label),
+            justification: try c.decodeIfPresent(String.self, forKey: .justification))
     }
 }
 

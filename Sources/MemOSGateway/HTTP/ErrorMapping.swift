@@ -32,6 +32,7 @@ enum ErrorMapping {
         case .conflict(let detail): Mapped(status: .conflict, slug: "conflict", detail: detail)
         case .unavailable(let detail): Mapped(status: .serviceUnavailable, slug: "unavailable", detail: detail)
         case .upstream(let detail): Mapped(status: .badGateway, slug: "model-backend", detail: detail)
+        case .integrity(let detail): Mapped(status: .internalServerError, slug: "integrity-error", detail: detail)
         }
     }
 

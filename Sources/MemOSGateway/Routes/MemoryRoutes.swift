@@ -22,7 +22,8 @@ struct MemoryRoutes {
         group.post("memories") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             let input = try await body.decode(AddMemoriesRequest.self, from: request)
-            let outcome = try await governance.memories.addMemories(caller, cube: input.cube, input: input.input)
+            let outcome = try await governance.memories.addMemories(
+                caller, cube: input.cube, input: input.input, governance: input.governance)
             return try JSONCoding.response(
                 MemoriesEnvelope(
                     memories: outcome.memories.map(MemoryOutput.init), nextCursor: nil,

@@ -1,67 +1,143 @@
 import Crypto
 import Foundation
 import MemOSCore
-import Synchronization
 
-/// Seals memory content for the store: JSON inside, AES-256-GCM outside.
+/// What one memory version seals: its content and its governance facts, opened together.
+public struct SealedMemory: Sendable, Hashable, Codable {
+    public var content: MemoryContent
+    public var governance: MemoryGovernance
+}
+
+/// Where a sealed memory sits, bound into its associated data: moving a ciphertext to another
+/// row, tenant, version, label or key makes it fail to open instead of being served.
+public struct SealBinding: Sendable, Hashable {
+    public var tenantID: UUID
+    public var memoryID: UUID
+    public var version: Int
+    public var label: String
+    public var accessLabel: String
+    /// The data key's id ("" for rows written under the pre-v4 tenant-derived scheme).
+    public var keyID: String
+
+    public init(tenantID: UUID, memoryID: UUID, version: Int, label: String, accessLabel: String, keyID: String) {
+        self.tenantID = tenantID
+        self.memoryID = memoryID
+        self.version = version
+        self.label = label
+        self.accessLabel = accessLabel
+        self.keyID = keyID
+    }
+}
+
+/// Seals memory versions and embeddings with AES-256-GCM under the data subject's key.
 ///
-/// The key is per tenant, derived from the master key, and the associated data binds tenant,
-/// memory id and version, so a ciphertext copied to another row or tenant fails to open instead
-/// of being served as someone else's memory.
+/// Format 2 (current): `0x02 || nonce || ciphertext || tag`, key = the subject's data key named
+/// by the row's `key_id`, associated data = tenant, memory, version, label, access label, key.
+/// Format 1 (rows written before wrapped keys): the tenant-derived key, associated data tenant,
+/// memory and version; still opened, never written.
 public struct MemoryPayloadSealer: Sendable {
-    /// First byte of every sealed payload, so later formats (wrapped per-subject keys) can coexist.
     static let formatTenantDerivedKey: UInt8 = 1
+    static let formatDataKey: UInt8 = 2
+    /// Test- and benchmark-only: JSON without encryption, to measure what sealing costs.
+    static let formatPlain: UInt8 = 0
 
-    private let masterKey: MasterKey
-    /// Derived tenant keys, so HKDF runs once per tenant rather than once per memory.
-    private let tenantKeys = TenantKeyCache()
+    let keyring: Keyring
+    private let encrypts: Bool
 
-    public init(masterKey: MasterKey) {
-        self.masterKey = masterKey
+    public init(keyring: Keyring) {
+        self.keyring = keyring
+        self.encrypts = true
     }
 
-    public func seal(_ content: MemoryContent, tenantID: UUID, memoryID: UUID, version: Int) throws -> Data {
-        try seal(
-            try Self.encoder.encode(content), tenantID: tenantID,
-            associatedData: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version))
+    private init(keyring: Keyring, encrypts: Bool) {
+        self.keyring = keyring
+        self.encrypts = encrypts
     }
 
-    /// Opens a payload; any tampering (bytes, row, tenant, version) is an integrity error.
-    public func open(_ payload: Data, tenantID: UUID, memoryID: UUID, version: Int) throws -> MemoryContent {
-        let failure = GovernanceError.unavailable("integrity error: memory \(memoryID) v\(version) failed to decrypt")
-        let plaintext = try open(
-            payload, tenantID: tenantID,
-            associatedData: Self.associatedData(tenantID: tenantID, memoryID: memoryID, version: version), failure: failure)
-        guard let content = try? Self.decoder.decode(MemoryContent.self, from: plaintext) else { throw failure }
-        return content
+    /// A sealer that stores plaintext JSON: the "null keyring" the governance-overhead benchmark
+    /// compares against. Never used by the gateway executable.
+    public static func unencryptedForBenchmarks(keyring: Keyring) -> MemoryPayloadSealer {
+        MemoryPayloadSealer(keyring: keyring, encrypts: false)
     }
 
-    /// Seals an embedding. Bound to tenant, memory and embedder: a vector is only ever read back
-    /// for the memory (and model) it was computed for.
-    public func sealVector(_ vector: [Float], tenantID: UUID, memoryID: UUID, embedder: String) throws -> Data {
-        try seal(
-            vector.withUnsafeBufferPointer { Data(buffer: $0) }, tenantID: tenantID,
-            associatedData: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder))
+    public func seal(_ memory: SealedMemory, binding: SealBinding, key: DataKey) throws -> Data {
+        let plaintext = try Self.encoder.encode(memory)
+        guard encrypts else { return Data([Self.formatPlain]) + plaintext }
+        return try seal(plaintext, key: key.key, associatedData: Self.associatedData(binding))
     }
 
-    public func openVector(_ sealed: Data, tenantID: UUID, memoryID: UUID, embedder: String) throws -> [Float] {
-        let failure = GovernanceError.unavailable("integrity error: embedding of memory \(memoryID) failed to decrypt")
-        let plaintext = try open(
-            sealed, tenantID: tenantID,
-            associatedData: Self.vectorAssociatedData(tenantID: tenantID, memoryID: memoryID, embedder: embedder),
-            failure: failure)
+    /// Opens a sealed version. Failure to authenticate is an integrity error; a destroyed key
+    /// (an erased subject) is reported as such.
+    public func open(_ payload: Data, binding: SealBinding) async throws -> SealedMemory {
+        let failure = GovernanceError.integrity(
+            "memory \(binding.memoryID.uuidString.lowercased()) v\(binding.version) failed to decrypt (tampered, moved or relabelled)")
+        switch payload.first {
+        case Self.formatDataKey:
+            let key = try await dataKey(binding)
+            let plaintext = try open(payload, key: key, associatedData: Self.associatedData(binding), failure: failure)
+            guard let memory = try? Self.decoder.decode(SealedMemory.self, from: plaintext) else { throw failure }
+            return memory
+        case Self.formatTenantDerivedKey:
+            let key = try await keyring.tenantKey(binding.tenantID).key
+            let plaintext = try open(
+                payload, key: key, associatedData: Self.legacyAssociatedData(binding), failure: failure)
+            guard let content = try? Self.decoder.decode(MemoryContent.self, from: plaintext) else { throw failure }
+            return SealedMemory(
+                content: content,
+                governance: MemoryGovernance(
+                    subject: "", requestedLabel: binding.accessLabel, derivedLabel: nil, pii: [],
+                    accessLabel: binding.accessLabel, label: binding.label))
+        case Self.formatPlain where !encrypts:
+            guard let memory = try? Self.decoder.decode(SealedMemory.self, from: payload.dropFirst()) else { throw failure }
+            return memory
+        default:
+            throw failure
+        }
+    }
+
+    /// Seals an embedding under the same key, bound to tenant, memory, embedder and key.
+    public func sealVector(_ vector: [Float], binding: SealBinding, embedder: String, key: DataKey) throws -> Data {
+        let raw = vector.withUnsafeBufferPointer { Data(buffer: $0) }
+        guard encrypts else { return Data([Self.formatPlain]) + raw }
+        return try seal(raw, key: key.key, associatedData: Self.vectorAssociatedData(binding, embedder: embedder))
+    }
+
+    public func openVector(_ sealed: Data, binding: SealBinding, embedder: String) async throws -> [Float] {
+        let failure = GovernanceError.integrity(
+            "embedding of memory \(binding.memoryID.uuidString.lowercased()) failed to decrypt")
+        let plaintext: Data
+        switch sealed.first {
+        case Self.formatDataKey:
+            plaintext = try open(
+                sealed, key: try await dataKey(binding),
+                associatedData: Self.vectorAssociatedData(binding, embedder: embedder), failure: failure)
+        case Self.formatTenantDerivedKey:
+            plaintext = try open(
+                sealed, key: try await keyring.tenantKey(binding.tenantID).key,
+                associatedData: Self.legacyVectorAssociatedData(binding, embedder: embedder), failure: failure)
+        case Self.formatPlain where !encrypts:
+            plaintext = Data(sealed.dropFirst())
+        default:
+            throw failure
+        }
         guard plaintext.count % MemoryLayout<Float>.size == 0 else { throw failure }
         return plaintext.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
-    /// AES-256-GCM under the tenant's key, prefixed with the format byte.
-    private func seal(_ plaintext: Data, tenantID: UUID, associatedData: Data) throws -> Data {
+    private func dataKey(_ binding: SealBinding) async throws -> SymmetricKey {
+        guard let key = try await keyring.key(id: binding.keyID, tenantID: binding.tenantID) else {
+            throw GovernanceError.integrity(
+                "memory \(binding.memoryID.uuidString.lowercased()) is sealed under key \(binding.keyID), which was destroyed")
+        }
+        return key
+    }
+
+    private func seal(_ plaintext: Data, key: SymmetricKey, associatedData: Data) throws -> Data {
         do {
-            let box = try AES.GCM.seal(plaintext, using: key(for: tenantID), authenticating: associatedData)
-            guard let combined = box.combined else {
+            guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: associatedData).combined else {
                 throw GovernanceError.unavailable("AES-GCM produced no combined representation")
             }
-            return Data([Self.formatTenantDerivedKey]) + combined
+            return Data([Self.formatDataKey]) + combined
         } catch let error as GovernanceError {
             throw error
         } catch {
@@ -69,27 +145,35 @@ public struct MemoryPayloadSealer: Sendable {
         }
     }
 
-    /// The plaintext, or `failure` for anything that does not authenticate.
-    private func open(_ sealed: Data, tenantID: UUID, associatedData: Data, failure: GovernanceError) throws -> Data {
-        guard sealed.first == Self.formatTenantDerivedKey,
-            let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst()),
-            let plaintext = try? AES.GCM.open(box, using: key(for: tenantID), authenticating: associatedData)
+    private func open(_ sealed: Data, key: SymmetricKey, associatedData: Data, failure: GovernanceError) throws -> Data {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst()),
+            let plaintext = try? AES.GCM.open(box, using: key, authenticating: associatedData)
         else { throw failure }
         return plaintext
     }
 
-    static func vectorAssociatedData(tenantID: UUID, memoryID: UUID, embedder: String) -> Data {
-        Data("memos/v1/vector|tenant=\(tenantID.uuidString.lowercased())|memory=\(memoryID.uuidString.lowercased())|embedder=\(embedder)".utf8)
+    static func associatedData(_ binding: SealBinding) -> Data {
+        Data(
+            "memos/v2|tenant=\(binding.tenantID.uuidString.lowercased())|memory=\(binding.memoryID.uuidString.lowercased())|version=\(binding.version)|label=\(binding.label)|access=\(binding.accessLabel)|key=\(binding.keyID)"
+                .utf8)
     }
 
-    private func key(for tenantID: UUID) -> SymmetricKey {
-        tenantKeys.key(for: tenantID) {
-            masterKey.derive(purpose: "tenant-data-key/\(tenantID.uuidString.lowercased())")
-        }
+    static func vectorAssociatedData(_ binding: SealBinding, embedder: String) -> Data {
+        Data(
+            "memos/v2/vector|tenant=\(binding.tenantID.uuidString.lowercased())|memory=\(binding.memoryID.uuidString.lowercased())|embedder=\(embedder)|key=\(binding.keyID)"
+                .utf8)
     }
 
-    static func associatedData(tenantID: UUID, memoryID: UUID, version: Int) -> Data {
-        Data("memos/v1|tenant=\(tenantID.uuidString.lowercased())|memory=\(memoryID.uuidString.lowercased())|version=\(version)".utf8)
+    static func legacyAssociatedData(_ binding: SealBinding) -> Data {
+        Data(
+            "memos/v1|tenant=\(binding.tenantID.uuidString.lowercased())|memory=\(binding.memoryID.uuidString.lowercased())|version=\(binding.version)"
+                .utf8)
+    }
+
+    static func legacyVectorAssociatedData(_ binding: SealBinding, embedder: String) -> Data {
+        Data(
+            "memos/v1/vector|tenant=\(binding.tenantID.uuidString.lowercased())|memory=\(binding.memoryID.uuidString.lowercased())|embedder=\(embedder)"
+                .utf8)
     }
 
     private static let encoder: JSONEncoder = {
@@ -103,18 +187,4 @@ public struct MemoryPayloadSealer: Sendable {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }()
-}
-
-/// Keys derived per tenant, kept in memory only.
-final class TenantKeyCache: Sendable {
-    private let keys = Mutex<[UUID: SymmetricKey]>([:])
-
-    func key(for tenantID: UUID, derive: () -> SymmetricKey) -> SymmetricKey {
-        keys.withLock { keys in
-            if let key = keys[tenantID] { return key }
-            let key = derive()
-            keys[tenantID] = key
-            return key
-        }
-    }
 }

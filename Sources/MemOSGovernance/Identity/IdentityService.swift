@@ -21,19 +21,31 @@ public struct IdentityService: Sendable {
         store: any GatewayStore, policy: PolicySet, masterKey: MasterKey,
         passwordHasher: PasswordHasher = PasswordHasher(), sessionTTL: Duration = .seconds(900)
     ) {
+        self.init(
+            store: store, policy: policy, apiKeySecrets: masterKey.derive(purpose: Self.apiKeyPurpose),
+            sessionTokens: masterKey.derive(purpose: Self.sessionPurpose), passwordHasher: passwordHasher,
+            sessionTTL: sessionTTL)
+    }
+
+    /// Takes its two secrets from the keyring (wrapped system keys), so they survive master
+    /// key rotation.
+    public init(
+        store: any GatewayStore, policy: PolicySet, apiKeySecrets: SymmetricKey, sessionTokens: SymmetricKey,
+        passwordHasher: PasswordHasher = PasswordHasher(), sessionTTL: Duration = .seconds(900)
+    ) {
         self.store = store
         self.policy = policy
         self.passwordHasher = passwordHasher
-        self.keyHasher = Self.keyHasher(masterKey: masterKey)
-        self.sessionSigner = SessionTokenSigner(key: masterKey.derive(purpose: "session-tokens"), ttl: sessionTTL)
+        self.keyHasher = KeyedHasher(key: apiKeySecrets)
+        self.sessionSigner = SessionTokenSigner(key: sessionTokens, ttl: sessionTTL)
         self.decoyHash = Task { [passwordHasher] in
             try await passwordHasher.hash(UUID().uuidString)
         }
     }
 
-    static func keyHasher(masterKey: MasterKey) -> KeyedHasher {
-        KeyedHasher(key: masterKey.derive(purpose: "api-key-secrets"))
-    }
+    static let apiKeyPurpose = "api-key-secrets"
+    static let sessionPurpose = "session-tokens"
+
 
     // MARK: Authentication
 
@@ -266,14 +278,15 @@ public struct IdentityService: Sendable {
     }
 
     /// The operator's bootstrap key: created once, offline, by `memos-admin init`.
-    public static func bootstrapOperator(store: any GatewayStore, masterKey: MasterKey, name: String, now: Date = Date())
+    public static func bootstrapOperator(store: any GovernanceStore, masterKey: MasterKey, name: String, now: Date = Date())
         async throws -> String
     {
+        let secrets = try await Keyring(store: store, masterKey: masterKey).systemKey(apiKeyPurpose)
         let op = OperatorRecord(id: UUID.v7(at: now), name: name, createdAt: now)
         let generated = APIKeyCodec.generate()
         let record = APIKeyRecord(
             id: generated.id, tenantID: nil, userID: nil, operatorID: op.id, name: "bootstrap",
-            secretHash: keyHasher(masterKey: masterKey).hash(generated.secret), expiresAt: nil, createdAt: now)
+            secretHash: KeyedHasher(key: secrets).hash(generated.secret), expiresAt: nil, createdAt: now)
         try await store.createOperator(op, key: record)
         return generated.token
     }

@@ -32,8 +32,9 @@ final class CubeIndexRegistry: Sendable {
 
 /// One committed change to a cube's memories.
 enum IndexChange: Sendable {
-    /// A memory's current version, with the embedding of its text when there is one.
-    case upsert(MemoryItem, vector: [Float]?)
+    /// A memory's current version, with the embedding of its text when there is one, and its
+    /// governance facts (labels, subject, PII), which every search consults.
+    case upsert(MemoryItem, vector: [Float]?, governance: MemoryGovernance)
     case remove(UUID)
     /// An edge search follows (see `GraphExpansion.followed`), between two memories.
     case link(UUID, UUID)
@@ -41,7 +42,7 @@ enum IndexChange: Sendable {
 
 /// What a cube's index is built from: its memories (with vectors) and its followed edges.
 struct CubeContents: Sendable {
-    var memories: [(MemoryItem, [Float]?)]
+    var memories: [(MemoryItem, [Float]?, MemoryGovernance)]
     var links: [(UUID, UUID)]
 }
 
@@ -57,6 +58,8 @@ final class CubeIndexBox: Sendable {
         var byFingerprint: [String: UUID] = [:]
         var byKey: [String: UUID] = [:]
         var lookupEntries: [UUID: (fingerprint: String?, key: String?)] = [:]
+        /// Labels, subject and PII spans of each live memory.
+        var governance: [UUID: MemoryGovernance] = [:]
         /// Undirected adjacency over followed edges, for graph expansion.
         var neighbours: [UUID: Set<UUID>] = [:]
 
@@ -108,8 +111,8 @@ final class CubeIndexBox: Sendable {
         do {
             let contents = try await loader()
             let holder = Holder()
-            for (item, vector) in contents.memories {
-                Self.apply(.upsert(item, vector: vector), to: holder)
+            for (item, vector, governance) in contents.memories {
+                Self.apply(.upsert(item, vector: vector, governance: governance), to: holder)
             }
             for (from, to) in contents.links {
                 Self.apply(.link(from, to), to: holder)
@@ -144,15 +147,17 @@ final class CubeIndexBox: Sendable {
 
     private static func apply(_ change: IndexChange, to holder: Holder) {
         switch change {
-        case .upsert(let item, let vector):
+        case .upsert(let item, let vector, let governance):
             holder.index.upsert(item, vector: vector)
             // Mirror only what the index accepted (it ignores stale versions and tombstones).
             if holder.index.item(id: item.id)?.version == item.version {
                 holder.remember(item)
+                holder.governance[item.id] = governance
             }
         case .remove(let id):
             holder.index.remove(id: id)
             holder.forget(id)
+            holder.governance[id] = nil
             for neighbour in holder.neighbours.removeValue(forKey: id) ?? [] {
                 holder.neighbours[neighbour]?.remove(id)
             }
@@ -162,15 +167,31 @@ final class CubeIndexBox: Sendable {
         }
     }
 
-    /// Hybrid search, then expansion along followed edges within the cube.
-    func search(_ query: RetrievalQuery, limit: Int, filter: MemoryFilter) -> [ScoredMemory]? {
+    /// Hybrid search among the memories `admits` accepts, then expansion along followed edges
+    /// within the cube (to admitted memories only); each hit comes with its governance facts.
+    func search(
+        _ query: RetrievalQuery, limit: Int, filter: MemoryFilter, admits: (MemoryGovernance) -> Bool
+    ) -> [(ScoredMemory, MemoryGovernance)]? {
+        withoutActuallyEscaping(admits) { admits in
         state.withLock { state in
             guard case .ready(let holder) = state else { return nil }
-            let hits = holder.index.search(query, limit: limit, filter: filter)
-            guard !holder.neighbours.isEmpty else { return hits }
-            return GraphExpansion.expand(
-                hits, limit: limit, neighbours: { Array(holder.neighbours[$0] ?? []) },
-                item: { holder.index.item(id: $0) }, filter: filter)
+            let admitted: (UUID) -> Bool = { id in holder.governance[id].map(admits) ?? false }
+            var hits = holder.index.search(query, limit: limit, filter: filter, admitting: admitted)
+            if !holder.neighbours.isEmpty {
+                hits = GraphExpansion.expand(
+                    hits, limit: limit, neighbours: { Array(holder.neighbours[$0] ?? []) },
+                    item: { admitted($0) ? holder.index.item(id: $0) : nil }, filter: filter)
+            }
+            return hits.compactMap { hit in holder.governance[hit.item.id].map { (hit, $0) } }
+        }
+        }
+    }
+
+    /// The governance facts of a live memory in this cube, if loaded.
+    func governance(of id: UUID) -> MemoryGovernance? {
+        state.withLock { state in
+            guard case .ready(let holder) = state else { return nil }
+            return holder.governance[id]
         }
     }
 

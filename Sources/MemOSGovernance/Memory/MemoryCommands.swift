@@ -38,6 +38,19 @@ public struct MessageReading: Sendable {
     }
 }
 
+/// Governance choices of an add: the label asked for and whom the memories are about.
+public struct AddGovernance: Sendable {
+    /// nil: the policy's default label.
+    public var label: String?
+    /// nil: the writer's username. Naming someone else needs `subjects.name`.
+    public var subject: String?
+
+    public init(label: String? = nil, subject: String? = nil) {
+        self.label = label
+        self.subject = subject
+    }
+}
+
 /// What an add stored, and the background refinement it queued, if any.
 public struct AddOutcome: Sendable {
     public let memories: [MemoryView]
@@ -71,11 +84,18 @@ public struct MemoryPatch: Sendable {
     public var background: String??
     public var confidence: Double??
     public var info: [String: JSONValue]?
+    /// A new requested label; lowering one needs `labels.lower` and a justification.
+    public var label: String?
+    /// Why a label is lowered (recorded in the audit trail).
+    public var justification: String?
 
     public init(
         text: String? = nil, key: String?? = nil, tags: [String]? = nil, memoryType: MemoryType? = nil,
-        background: String?? = nil, confidence: Double?? = nil, info: [String: JSONValue]? = nil
+        background: String?? = nil, confidence: Double?? = nil, info: [String: JSONValue]? = nil,
+        label: String? = nil, justification: String? = nil
     ) {
+        self.label = label
+        self.justification = justification
         self.text = text
         self.key = key
         self.tags = tags
@@ -87,7 +107,7 @@ public struct MemoryPatch: Sendable {
 
     var isEmpty: Bool {
         text == nil && key == nil && tags == nil && memoryType == nil && background == nil && confidence == nil
-            && info == nil
+            && info == nil && label == nil
     }
 
     func applied(to content: MemoryContent) -> MemoryContent {
@@ -104,9 +124,15 @@ public struct MemoryPatch: Sendable {
 }
 
 /// A memory as returned to a caller, with the cube it lives in.
+///
+/// `item.content` is what this caller may see: PII above its clearance redacted, and, where
+/// policy says so, watermarked.
 public struct MemoryView: Sendable {
     public let item: MemoryItem
     public let cube: CubeView
+    /// The reported label: max(requested, derived, PII minimum).
+    public let label: String
+    public let subject: String
 }
 
 /// A search hit.
@@ -137,6 +163,8 @@ public struct MemoryVersionView: Sendable {
     public let content: MemoryContent
     public let recordedAt: Date
     public let cube: CubeView
+    public let label: String
+    public let subject: String
 }
 
 /// A memory related to another, as seen from that other memory.

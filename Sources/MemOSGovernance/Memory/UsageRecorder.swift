@@ -44,6 +44,11 @@ actor UsageRecorder {
         }
     }
 
+    /// Drops pending counts of erased memories, so nothing about them is written later.
+    func forget(_ memoryIDs: Set<UUID>) {
+        pending = pending.filter { !memoryIDs.contains($0.key.memoryID) }
+    }
+
     /// Writes every pending count now. A failed write keeps the counts for the next attempt.
     func flush() async {
         scheduledFlush = nil

@@ -17,16 +17,36 @@ public struct PolicySet: Sendable {
     public let hash: String
     /// Where the policy was loaded from, for reloads and error messages.
     public let directory: URL
+    /// Sensitivity levels and the default label (`labels.yaml`).
+    public let labels: LabelScale
+    /// Which labels are watermarked and for whom (`watermark:` in `labels.yaml`).
+    public let watermark: WatermarkPolicy
+    /// PII labels, placeholders and treatments (`pii.yaml`).
+    public let pii: PIIPolicy
+    /// Maximum ages and the sweep interval (`retention.yaml`).
+    public let retention: RetentionPolicy
 
-    /// Public so tests and tools can assemble a policy set without a directory on disk.
-    public init(roles: RolePolicy, hash: String, directory: URL) {
+    /// Public so tests and tools can assemble a policy set without a directory on disk; the
+    /// optional parts default to the built-in policies (those of the shipped files).
+    public init(
+        roles: RolePolicy, hash: String, directory: URL, labels: LabelScale = .standard, watermark: WatermarkPolicy = .standard,
+        pii: PIIPolicy = .standard, retention: RetentionPolicy = .standard
+    ) {
         self.roles = roles
         self.hash = hash
         self.directory = directory
+        self.labels = labels
+        self.watermark = watermark
+        self.pii = pii
+        self.retention = retention
     }
 
     /// Loads and validates the policy directory; any problem is fatal to the caller by design,
     /// since running with a half-understood policy is worse than not running.
+    ///
+    /// `roles.yaml` is required. `labels.yaml`, `pii.yaml` and `retention.yaml` are optional: when
+    /// one is missing, the built-in policy applies, which is identical to the shipped file. Other
+    /// `*.yaml` files are hashed but not read.
     ///
     /// Hidden files (editor swap files and the like) are ignored; symbolic links are followed,
     /// as Kubernetes ConfigMap mounts consist of them.
@@ -41,7 +61,7 @@ public struct PolicySet: Sendable {
         }
 
         var hasher = SHA256()
-        var rolesData: Data?
+        var files: [String: Data] = [:]
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
             let url = directory.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
@@ -58,17 +78,44 @@ public struct PolicySet: Sendable {
             // shifting bytes between a name and a content.
             hasher.update(data: Self.frame(Data(name.utf8)))
             hasher.update(data: Self.frame(data))
-            if name == rolesFileName {
-                rolesData = data
+            if [rolesFileName, LabelPolicy.fileName, PIIPolicy.fileName, RetentionPolicy.fileName].contains(name) {
+                files[name] = data
             }
         }
-        guard let rolesData else {
+        guard let rolesData = files[rolesFileName] else {
             throw .missingFile(rolesPath)
         }
-        let text = try Self.utf8Text(rolesData, file: rolesFileName)
-        let roles = try RolePolicy.parse(yaml: text, fileName: rolesFileName)
+        func text(_ name: String) throws(PolicyError) -> String? {
+            guard let data = files[name] else { return nil }
+            return try Self.utf8Text(data, file: name)
+        }
+
+        // Labels first: clearances in roles.yaml must name its levels. The roles it mentions are
+        // checked once roles.yaml is read.
+        var labels = LabelPolicy.standard
+        var labelRoleReferences: [PolicyReference] = []
+        if let labelsText = try text(LabelPolicy.fileName) {
+            (labels, labelRoleReferences) = try LabelPolicyParser(yaml: PolicyYAML(file: LabelPolicy.fileName)).parse(labelsText)
+        }
+        let roles = try RolePolicy.parse(yaml: try text(rolesFileName) ?? "", fileName: rolesFileName, levels: labels.scale.levels)
+        let roleNames = Set(roles.roles.keys)
+        try PolicyReference.checkRoles(labelRoleReferences, known: roleNames, what: "watermark exempt_roles")
+
+        let pii: PIIPolicy
+        if let piiText = try text(PIIPolicy.fileName) {
+            pii = try PIIPolicy.parse(yaml: piiText, scale: labels.scale, knownRoles: roleNames)
+        } else {
+            pii = .standard
+            try pii.validate(against: labels.scale, file: PIIPolicy.fileName)
+        }
+        let retention = try text(RetentionPolicy.fileName).map { text throws(PolicyError) in
+            try RetentionPolicy.parse(yaml: text, scale: labels.scale)
+        } ?? .standard
+
         let hash = ByteEncoding.hex(hasher.finalize())
-        return PolicySet(roles: roles, hash: hash, directory: directory)
+        return PolicySet(
+            roles: roles, hash: hash, directory: directory, labels: labels.scale, watermark: labels.watermark, pii: pii,
+            retention: retention)
     }
 
     private static func frame(_ data: Data) -> Data {

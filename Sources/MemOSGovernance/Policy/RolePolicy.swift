@@ -118,14 +118,16 @@ public struct RoleDefinition: Sendable {
     public let name: String
     /// Human-readable purpose, shown to administrators.
     public let description: String
-    /// Highest sensitivity label this role may read (one of `RoleDefinition.clearanceLevels`).
+    /// Highest sensitivity label this role may read: one of the levels of `labels.yaml`
+    /// (`LabelScale.levels`; by default `RoleDefinition.clearanceLevels`).
     public let clearance: String
     /// Non-memory operations this role may perform.
     public let permissions: Set<Permission>
     /// Subspace access, in file order. Anything not granted here is denied.
     public let grants: [SubspaceGrant]
 
-    /// Clearance labels understood today, lowest first.
+    /// The standard sensitivity levels, lowest first; what clearances may name when the policy
+    /// directory has no `labels.yaml` (the same levels as `LabelScale.standard`).
     public static let clearanceLevels = ["public", "internal", "confidential", "restricted"]
 
     /// Public so tools and tests can build policies without YAML; it does not validate.

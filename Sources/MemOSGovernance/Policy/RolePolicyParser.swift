@@ -1,5 +1,4 @@
 import Foundation
-import MemOSBackends
 import Yams
 
 extension RolePolicy {
@@ -12,43 +11,30 @@ extension RolePolicy {
     /// saved) with exactly the rules the gateway applies at start-up. Parsing is strict: unknown
     /// keys, values and references are errors, because a silently ignored typo in a security
     /// policy is a silent change in who may see what.
-    public static func parse(yaml: String, fileName: String = "roles.yaml") throws(PolicyError) -> RolePolicy {
-        try RolePolicyParser(file: fileName).parse(yaml)
+    ///
+    /// `levels` are the sensitivity labels a clearance may name, lowest first: those of
+    /// `labels.yaml` (see `LabelScale`), by default the standard four.
+    public static func parse(
+        yaml: String, fileName: String = "roles.yaml", levels: [String] = RoleDefinition.clearanceLevels
+    ) throws(PolicyError) -> RolePolicy {
+        try RolePolicyParser(file: fileName, levels: levels).parse(yaml)
     }
 }
 
-/// Walks the Yams node tree by hand (instead of `Decodable`) so that every error can name the
-/// line and column it comes from.
+/// Reads `roles.yaml` with the shared strict helpers, so every error names its line and column.
 struct RolePolicyParser {
     let file: String
+    /// Clearances a role may name.
+    var levels: [String] = RoleDefinition.clearanceLevels
 
-    private typealias Entry = (key: String, keyNode: Node, value: Node)
+    private var yaml: PolicyYAML { PolicyYAML(file: file) }
 
-    func parse(_ yaml: String) throws(PolicyError) -> RolePolicy {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw invalid(line: 1, column: 1, "policy file is empty (expected 'version' and 'roles')")
-            }
-            root = node
-        } catch let error as PolicyError {
-            throw error
-        } catch let error as YamlError {
-            throw syntaxError(error)
-        } catch {
-            throw invalid(line: 1, column: 1, "cannot parse YAML: \(error)")
-        }
+    func parse(_ text: String) throws(PolicyError) -> RolePolicy {
+        let root = try yaml.compose(text, emptyMessage: "policy file is empty (expected 'version' and 'roles')")
+        let entries = try yaml.mapping(root, what: "the top level")
+        try yaml.checkKeys(entries, of: root, required: ["version", "roles"], context: "the top level")
 
-        let entries = try mapping(root, what: "the top level")
-        try checkKeys(entries, of: root, allowed: ["version", "roles"], context: "the top level")
-
-        let versionNode = entries.first { $0.key == "version" }!.value
-        guard case .scalar(let scalar) = versionNode, versionNode.tag.rawValue == Tag.Name.int.rawValue, let version = Int(scalar.string) else {
-            throw invalid(at: versionNode, "version must be an integer")
-        }
-        guard version == RolePolicy.supportedVersion else {
-            throw invalid(at: versionNode, "unsupported policy version \(version) (this gateway understands version \(RolePolicy.supportedVersion))")
-        }
+        let version = try yaml.version(entries.first { $0.key == "version" }!.value, supported: RolePolicy.supportedVersion)
 
         let rolesNode = entries.first { $0.key == "roles" }!.value
         let roleNodes = try sequence(rolesNode, what: "roles")
@@ -93,8 +79,8 @@ struct RolePolicyParser {
 
         let clearanceNode = value("clearance")
         let clearance = try string(clearanceNode, what: "clearance")
-        guard RoleDefinition.clearanceLevels.contains(clearance) else {
-            throw invalid(at: clearanceNode, "unknown clearance '\(clearance)' (expected one of: \(RoleDefinition.clearanceLevels.joined(separator: ", ")))")
+        guard levels.contains(clearance) else {
+            throw invalid(at: clearanceNode, "unknown clearance '\(clearance)' (expected one of: \(levels.joined(separator: ", ")))")
         }
 
         var permissions: Set<Permission> = []
@@ -153,58 +139,18 @@ struct RolePolicyParser {
         return (role, nameNode, references)
     }
 
-    // MARK: - Node helpers
+    // MARK: - Helpers
 
-    private func mapping(_ node: Node, what: String) throws(PolicyError) -> [Entry] {
-        guard case .mapping(let mapping) = node else {
-            throw invalid(at: node, "expected a mapping for \(what), found \(YAMLDiagnostics.kind(of: node))")
-        }
-        var entries: [Entry] = []
-        for (keyNode, value) in mapping {
-            guard case .scalar(let key) = keyNode, keyNode.tag.rawValue != Tag.Name.null.rawValue else {
-                throw invalid(at: keyNode, "mapping keys must be plain words, found \(YAMLDiagnostics.kind(of: keyNode))")
-            }
-            entries.append((key.string, keyNode, value))
-        }
-        return entries
+    private func mapping(_ node: Node, what: String) throws(PolicyError) -> [PolicyYAML.Entry] {
+        try yaml.mapping(node, what: what)
     }
 
-    /// Strict key check: unknown keys are reported at the key, missing ones at the mapping.
-    private func checkKeys(_ entries: [Entry], of node: Node, allowed: [String], context: String) throws(PolicyError) {
-        for entry in entries where !allowed.contains(entry.key) {
-            throw invalid(at: entry.keyNode, "unknown key '\(entry.key)' in \(context) (expected one of: \(allowed.joined(separator: ", ")))")
-        }
-        for key in allowed where !entries.contains(where: { $0.key == key }) {
-            throw invalid(at: node, "missing required key '\(key)' in \(context)")
-        }
+    private func checkKeys(_ entries: [PolicyYAML.Entry], of node: Node, allowed: [String], context: String) throws(PolicyError) {
+        try yaml.checkKeys(entries, of: node, required: allowed, context: context)
     }
 
-    private func sequence(_ node: Node, what: String) throws(PolicyError) -> [Node] {
-        guard case .sequence(let sequence) = node else {
-            throw invalid(at: node, "\(what) must be a list (use [] for none), found \(YAMLDiagnostics.kind(of: node))")
-        }
-        return Array(sequence)
-    }
-
-    private func string(_ node: Node, what: String) throws(PolicyError) -> String {
-        guard case .scalar(let scalar) = node, node.tag.rawValue != Tag.Name.null.rawValue, !scalar.string.isEmpty else {
-            throw invalid(at: node, "\(what) must be a non-empty string, found \(YAMLDiagnostics.kind(of: node))")
-        }
-        return scalar.string
-    }
-
-    private func line(of node: Node) -> Int { node.mark?.line ?? 1 }
-
-    private func invalid(at node: Node, _ message: String) -> PolicyError {
-        invalid(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message)
-    }
-
-    private func invalid(line: Int, column: Int, _ message: String) -> PolicyError {
-        .invalid(file: file, line: line, column: column, message: message)
-    }
-
-    private func syntaxError(_ error: YamlError) -> PolicyError {
-        let problem = YAMLDiagnostics.problem(for: error)
-        return invalid(line: problem.line, column: problem.column, problem.message)
-    }
+    private func sequence(_ node: Node, what: String) throws(PolicyError) -> [Node] { try yaml.sequence(node, what: what) }
+    private func string(_ node: Node, what: String) throws(PolicyError) -> String { try yaml.string(node, what: what) }
+    private func line(of node: Node) -> Int { yaml.line(of: node) }
+    private func invalid(at node: Node, _ message: String) -> PolicyError { yaml.invalid(at: node, message) }
 }

@@ -20,11 +20,28 @@ public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, Persis
     public var embedder: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The effective sensitivity label (bound into the payload's associated data).
+    public var label: String
+    /// The label deciding who may see the memory at all (also bound).
+    public var accessLabel: String
+    /// Keyed hash of the data subject, for erasure and export without decryption.
+    public var subjectHash: String
+    /// The data key that sealed payload and embedding.
+    public var keyID: String
+    /// The memory type in the clear (retention rules select on it); nil for pre-v4 rows.
+    public var memoryType: String?
 
     public init(
         id: UUID, tenantID: UUID, cubeID: UUID, version: Int, state: String, payload: Data,
-        embedding: Data? = nil, embedder: String? = nil, createdAt: Date, updatedAt: Date
+        embedding: Data? = nil, embedder: String? = nil, createdAt: Date, updatedAt: Date,
+        label: String = "internal", accessLabel: String = "internal", subjectHash: String = "", keyID: String = "",
+        memoryType: String? = nil
     ) {
+        self.label = label
+        self.accessLabel = accessLabel
+        self.subjectHash = subjectHash
+        self.keyID = keyID
+        self.memoryType = memoryType
         self.id = id
         self.tenantID = tenantID
         self.cubeID = cubeID
@@ -48,6 +65,11 @@ public struct MemoryRecord: Sendable, Hashable, Codable, FetchableRecord, Persis
         case embedder
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case label
+        case accessLabel = "access_label"
+        case subjectHash = "subject_hash"
+        case keyID = "key_id"
+        case memoryType = "memory_type"
     }
 }
 
@@ -61,8 +83,19 @@ public struct MemoryVersionRecord: Sendable, Hashable, Codable, FetchableRecord,
     public var state: String
     public var payload: Data
     public var recordedAt: Date
+    public var label: String
+    public var accessLabel: String
+    public var subjectHash: String
+    public var keyID: String
 
-    public init(memoryID: UUID, version: Int, tenantID: UUID, state: String, payload: Data, recordedAt: Date) {
+    public init(
+        memoryID: UUID, version: Int, tenantID: UUID, state: String, payload: Data, recordedAt: Date,
+        label: String = "internal", accessLabel: String = "internal", subjectHash: String = "", keyID: String = ""
+    ) {
+        self.label = label
+        self.accessLabel = accessLabel
+        self.subjectHash = subjectHash
+        self.keyID = keyID
         self.memoryID = memoryID
         self.version = version
         self.tenantID = tenantID
@@ -75,7 +108,8 @@ public struct MemoryVersionRecord: Sendable, Hashable, Codable, FetchableRecord,
     public init(snapshotOf record: MemoryRecord) {
         self.init(
             memoryID: record.id, version: record.version, tenantID: record.tenantID, state: record.state,
-            payload: record.payload, recordedAt: record.updatedAt)
+            payload: record.payload, recordedAt: record.updatedAt, label: record.label, accessLabel: record.accessLabel,
+            subjectHash: record.subjectHash, keyID: record.keyID)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -85,5 +119,9 @@ public struct MemoryVersionRecord: Sendable, Hashable, Codable, FetchableRecord,
         case state
         case payload
         case recordedAt = "recorded_at"
+        case label
+        case accessLabel = "access_label"
+        case subjectHash = "subject_hash"
+        case keyID = "key_id"
     }
 }

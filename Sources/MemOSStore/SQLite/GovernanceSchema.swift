@@ -17,6 +17,8 @@ enum GovernanceSchema {
                 t.add(column: "subject_hash", .text).notNull().defaults(to: "")
                 // The data key that sealed payload and embedding ("" = tenant-derived, format 1).
                 t.add(column: "key_id", .text).notNull().defaults(to: "")
+                // Not personal, and needed by retention rules without decrypting every row.
+                t.add(column: "memory_type", .text)
             }
             try db.create(index: "memories_by_subject", on: "memories", columns: ["tenant_id", "subject_hash"])
             try db.alter(table: "memory_versions") { t in

@@ -16,12 +16,18 @@ struct BenchStack: Sendable {
     let governance: Governance
     let caller: MemoryCaller
 
-    static func open(at directory: URL, policyDirectory: URL) async throws -> BenchStack {
+    /// `governed: false` runs the same stack with the test-only null keyring (plaintext
+    /// payloads) and null audit sink, so the benchmark can report governance's overhead as a ratio.
+    static func open(at directory: URL, policyDirectory: URL, governed: Bool = true) async throws -> BenchStack {
         let (dataDirectory, operatorKey) = try await DataDirectory.initialize(at: directory)
         // The environment is ignored so a MEMOS_MASTER_KEY in the shell cannot point the run at
         // some other key.
-        let governance = try Governance.open(
-            dataDirectory: dataDirectory, policyDirectory: policyDirectory, environment: [:])
+        let governance =
+            governed
+            ? try await Governance.open(dataDirectory: dataDirectory, policyDirectory: policyDirectory, environment: [:])
+            : try await Governance.make(
+                store: try dataDirectory.openStore(), policy: try PolicySet.load(directory: policyDirectory),
+                masterKey: try dataDirectory.loadMasterKey(environment: [:]), nullKeyringAndAudit: true)
         let operatorIdentity = try await governance.identity.authenticate(bearer: operatorKey)
         _ = try await governance.identity.createTenant(by: operatorIdentity, name: tenantName)
         let created = try await governance.identity.createUser(
