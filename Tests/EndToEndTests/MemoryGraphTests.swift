@@ -35,7 +35,7 @@ import Testing
 
             #expect(try await gateway.send(.POST, "/v1/cubes", token: boss, json: ["name": "handbook", "subspace": "tenant"]).status == 201)
             #expect(try await gateway.send(.POST, "/v1/cubes", token: boss, json: ["name": "ops", "subspace": "team/ops"]).status == 201)
-            let public_ = try await gateway.send(.POST, "/v1/memories", token: boss, json: ["text": "office opens at 9", "cube": "handbook"])
+            let public_ = try await gateway.send(.POST, "/v1/memories", token: boss, json: ["text": "office opens at 9", "cube": "handbook", "label": "public"])
             let team = try await gateway.send(.POST, "/v1/memories", token: boss, json: ["text": "ops rota secret", "cube": "ops"])
             let publicID = try #require(public_.memories.first?["id"] as? String)
             let teamID = try #require(team.memories.first?["id"] as? String)

@@ -168,7 +168,11 @@ import Testing
                 #expect(denied.status == 403, "\(name): \(denied)")
             }
             let cube = try await gateway.createCube("handbook", subspace: "tenant", token: root)
-            let id = try await gateway.addTextID("Holiday policy grants thirty vacation days", token: root, cube: cube)
+            // Guests are cleared for public memories only, so the handbook is published as public.
+            let id = try #require(
+                try await gateway.addText(
+                    "Holiday policy grants thirty vacation days", token: root, cube: cube, extra: ["label": "public"])["id"]
+                    as? String)
 
             // guest reads it.
             let found = try await gateway.search("vacation policy", token: gus)

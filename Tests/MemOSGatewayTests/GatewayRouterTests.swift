@@ -19,7 +19,7 @@ import Testing
     {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memos-gw-\(UUID().uuidString)")
         let (dataDirectory, adminKey) = try await DataDirectory.initialize(at: directory)
-        let governance = try Governance.open(dataDirectory: dataDirectory, policyDirectory: policies, environment: [:])
+        let governance = try await Governance.open(dataDirectory: dataDirectory, policyDirectory: policies, environment: [:])
         let router = GatewayApplication.buildRouter(
             configuration: GatewayConfiguration(maxBodyBytes: maxBodyBytes), governance: governance)
         var logger = Logger(label: "router-tests")

@@ -16,15 +16,15 @@ struct GovernanceFixture {
     init(policyDirectory: URL = GovernanceFixture.shippedPolicies) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("memos-gov-\(UUID().uuidString)")
         let (dataDirectory, adminKey) = try await DataDirectory.initialize(at: directory)
-        governance = try Governance.open(
+        governance = try await Governance.open(
             dataDirectory: dataDirectory, policyDirectory: policyDirectory, environment: [:],
             passwordHasher: PasswordHasher(parameters: .testing))
         operatorIdentity = try await governance.identity.authenticate(bearer: adminKey)
     }
 
     /// Reopens the same data directory, as a restarted process would.
-    func reopened(policyDirectory: URL = GovernanceFixture.shippedPolicies) throws -> Governance {
-        try Governance.open(
+    func reopened(policyDirectory: URL = GovernanceFixture.shippedPolicies) async throws -> Governance {
+        try await Governance.open(
             dataDirectory: DataDirectory(url: directory), policyDirectory: policyDirectory, environment: [:],
             passwordHasher: PasswordHasher(parameters: .testing))
     }

@@ -71,7 +71,7 @@ private let secretLevels = """
         #expect(set.labels.defaultLabel == "internal")
         #expect(set.pii.rule(for: .secret).treatment(for: "guest") == .hide)
         #expect(set.pii.rule(for: .secret).treatment(for: "member") == .redact)
-        #expect(set.retention.sweepInterval == 3600)
+        #expect(set.retention.sweepInterval == 3600.0)
     }
 
     @Test func missingOptionalFilesFallBackToDefaults() throws {
@@ -137,7 +137,7 @@ private let secretLevels = """
         #expect(!scale.allows(clearance: "restricted", toRead: "secret"))
         #expect(scale.highest(["secret", "restricted"]) == "secret")
         #expect(set.pii.minimumLabel(for: [.secret, .email], scale: scale) == "secret")
-        #expect(set.retention.maximumAge(label: "secret", memoryType: "LongTermMemory") == 7 * 86_400)
+        #expect(set.retention.maximumAge(label: "secret", memoryType: "LongTermMemory") == 7.0 * 86_400)
         #expect(set.watermark.applies(label: "secret", role: "dpo", scale: scale))
         #expect(!set.watermark.applies(label: "internal", role: "dpo", scale: scale))
         #expect(!set.watermark.applies(label: "secret", role: "member", scale: scale))
@@ -336,28 +336,28 @@ private let secretLevels = """
               - memory_type: WorkingMemory
                 max_age: 12h
             """)
-        #expect(policy.sweepInterval == 1800)
-        #expect(policy.maximumAge(label: "restricted", memoryType: "DocumentChunk") == 90 * 86_400)
-        #expect(policy.maximumAge(label: "internal", memoryType: "DocumentChunk") == 180 * 86_400)
-        #expect(policy.maximumAge(label: "restricted", memoryType: "UserMemory") == 365 * 86_400)
-        #expect(policy.maximumAge(label: "restricted", memoryType: "WorkingMemory") == 12 * 3600)
-        #expect(policy.maximumAge(label: "public", memoryType: "UserMemory") == 730 * 86_400)
+        #expect(policy.sweepInterval == 1800.0)
+        #expect(policy.maximumAge(label: "restricted", memoryType: "DocumentChunk") == 90.0 * 86_400)
+        #expect(policy.maximumAge(label: "internal", memoryType: "DocumentChunk") == 180.0 * 86_400)
+        #expect(policy.maximumAge(label: "restricted", memoryType: "UserMemory") == 365.0 * 86_400)
+        #expect(policy.maximumAge(label: "restricted", memoryType: "WorkingMemory") == 12.0 * 3600)
+        #expect(policy.maximumAge(label: "public", memoryType: "UserMemory") == 730.0 * 86_400)
     }
 
     @Test func standardKeepsAllButWorkingMemory() {
         let policy = RetentionPolicy.standard
-        #expect(policy.maximumAge(label: "internal", memoryType: "WorkingMemory") == 30 * 86_400)
+        #expect(policy.maximumAge(label: "internal", memoryType: "WorkingMemory") == 30.0 * 86_400)
         for type in ["LongTermMemory", "UserMemory", "PreferenceMemory", "DocumentChunk"] {
             #expect(policy.maximumAge(label: "restricted", memoryType: type) == nil)
         }
-        #expect(policy.sweepInterval == 3600)
+        #expect(policy.sweepInterval == 3600.0)
     }
 
     @Test func durations() {
-        #expect(RetentionPolicy.parseDuration("90d") == 90 * 86_400)
-        #expect(RetentionPolicy.parseDuration("12h") == 43_200)
-        #expect(RetentionPolicy.parseDuration("30m") == 1800)
-        #expect(RetentionPolicy.parseDuration("45s") == 45)
+        #expect(RetentionPolicy.parseDuration("90d") == 90.0 * 86_400)
+        #expect(RetentionPolicy.parseDuration("12h") == 43_200.0)
+        #expect(RetentionPolicy.parseDuration("30m") == 1800.0)
+        #expect(RetentionPolicy.parseDuration("45s") == 45.0)
         for bad in ["", "d", "0d", "1w", "+1d", "-1d", "1.5d", "1 d", "١d", "99999999d", "1D"] {
             #expect(RetentionPolicy.parseDuration(bad) == nil, "\(bad)")
         }

@@ -28,6 +28,13 @@ public enum AuditFormat {
         ByteEncoding.hex(SHA256.hash(data: Data(text.utf8)))
     }
 
+    /// Standard base64 with padding, accepting only the one canonical spelling (so a flipped
+    /// unused bit in the last character cannot go unnoticed).
+    static func base64Decode(_ text: String) -> Data? {
+        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+        return data
+    }
+
     static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && ByteEncoding.unhex(text) != nil
     }

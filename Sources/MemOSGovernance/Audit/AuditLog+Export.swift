@@ -57,7 +57,6 @@ private actor AuditExportCursor {
     private var afterSeq: Int64 = 0
     private var lastSeq: Int64 = 0
     private var afterID: Int64 = 0
-    private var checkpointEnd: Int64 = 0
     private var records: ArraySlice<AuditRow> = []
     private var checkpoints: ArraySlice<AuditCheckpointRow> = []
     private var recordsDone = false
@@ -100,9 +99,11 @@ private actor AuditExportCursor {
 
     private func header() async throws -> String {
         started = true
-        let exportedAt = AuditTime.millis(log.now())
-        let bounds = try await log.store.auditSeqBounds(
-            tenantKey: tenantKey, fromMillis: fromMillis, toMillis: toMillis ?? exportedAt)
+        // Without `to`, the export ends at the chain's head now: later records have higher seqs.
+        let bounds = try await log.store.auditSeqBounds(tenantKey: tenantKey, fromMillis: fromMillis, toMillis: toMillis)
+        // Chain times never go backwards even if the wall clock does; neither does the export's.
+        let head = try await log.store.auditHead(tenantKey: tenantKey)
+        let exportedAt = max(AuditTime.millis(log.now()), head?.timeMillis ?? Int64.min)
         var firstSeq: Int64?
         var lastHash: String?
         if let first = bounds.first, let last = bounds.last, first <= last {
@@ -115,7 +116,6 @@ private actor AuditExportCursor {
             // No record in the window: the checkpoints in it still show the chain was alive.
             lastSeq = bounds.last ?? 0
         }
-        checkpointEnd = toMillis ?? exportedAt
         checkpointsDone = bounds.last == nil
         return try log.signedHeader(
             tenantKey: tenantKey, exportedAt: exportedAt, fromMillis: fromMillis, toMillis: toMillis,
@@ -133,7 +133,7 @@ private actor AuditExportCursor {
     private func loadCheckpoints() async throws {
         let page = try await log.store.auditCheckpoints(
             tenantKey: tenantKey, afterID: afterID, throughSeq: lastSeq, fromMillis: fromMillis,
-            toMillis: checkpointEnd, limit: pageSize)
+            toMillis: toMillis, limit: pageSize)
         checkpoints = page[...]
         afterID = page.last?.id ?? afterID
         checkpointsDone = page.count < pageSize

@@ -126,7 +126,7 @@ public struct AuditVerifier: Sendable {
                 bytes.isEmpty ? "empty line" : "not valid JSON (\(error)): the line was altered")
             return
         }
-        guard json.canonical.utf8.elementsEqual(bytes) else {
+        guard json.canonicalBytes == bytes else {
             fail(seqOf(json), .malformed, "not in canonical form: the line was altered or re-serialised")
             return
         }
@@ -153,7 +153,7 @@ public struct AuditVerifier: Sendable {
     private mutating func readHeader(_ bytes: [UInt8]) {
         func headerFailure(_ message: String) { fail(nil, .header, message) }
         guard let json = try? AuditJSON.parse(bytes) else { return headerFailure("the header is not valid JSON") }
-        guard json.canonical.utf8.elementsEqual(bytes) else {
+        guard json.canonicalBytes == bytes else {
             return headerFailure("the header is not in canonical form: it was altered")
         }
         let parsed: Header
@@ -174,14 +174,14 @@ public struct AuditVerifier: Sendable {
                 toMillis: try fields.optionalTime("to"), exportedAt: try fields.time("exported_at"),
                 firstSeq: try fields.optionalInt("first_seq"), lastSeq: try fields.optionalInt("last_seq"),
                 lastHash: try fields.optionalString("last_hash"))
-            guard let raw = Data(base64Encoded: try fields.string("public_key")),
+            guard let raw = AuditFormat.base64Decode(try fields.string("public_key")),
                 let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
             else { throw AuditFieldError(message: "field `public_key` must be a base64 Ed25519 public key") }
             publicKey = key
             guard try fields.string("key_id") == AuditFormat.keyID(of: key) else {
                 throw AuditFieldError(message: "field `key_id` does not match `public_key`")
             }
-            guard let decoded = Data(base64Encoded: try fields.string("signature")) else {
+            guard let decoded = AuditFormat.base64Decode(try fields.string("signature")) else {
                 throw AuditFieldError(message: "field `signature` must be base64")
             }
             signature = decoded
@@ -208,7 +208,7 @@ public struct AuditVerifier: Sendable {
                 "no trusted public key given: checked against the export's own key \(AuditFormat.keyID(of: publicKey)),"
                     + " which proves integrity, not authenticity; compare that key id with the gateway's published one")
         }
-        guard publicKey.isValidSignature(signature, for: Data(json.removing("signature").canonical.utf8)) else {
+        guard publicKey.isValidSignature(signature, for: Data(json.removing("signature").canonicalBytes)) else {
             return headerFailure("the header's signature does not verify: the header was altered")
         }
         header = parsed
@@ -232,7 +232,7 @@ public struct AuditVerifier: Sendable {
         guard json["tenant"] == .string(header.tenant) else {
             return fail(seq, .tenantMismatch, "record of chain \(json["tenant"]?.canonical ?? "?"), not \(header.tenant)")
         }
-        let computed = AuditFormat.sha256Hex(json.removing("hash").canonical)
+        let computed = ByteEncoding.hex(SHA256.hash(data: json.removing("hash").canonicalBytes))
         guard computed == record.hash else {
             return fail(
                 seq, .hashMismatch,
@@ -299,14 +299,14 @@ public struct AuditVerifier: Sendable {
                     seq, .wrongKey,
                     "checkpoint signed with key \((try? fields.string("key_id")) ?? "?"), not with \(keyID)")
             }
-            guard let decoded = Data(base64Encoded: try fields.string("signature")) else {
+            guard let decoded = AuditFormat.base64Decode(try fields.string("signature")) else {
                 throw AuditFieldError(message: "field `signature` must be base64")
             }
             signature = decoded
         } catch {
             return fail(seqOf(json), .malformed, "invalid checkpoint: \(error)")
         }
-        guard key.isValidSignature(signature, for: Data(json.removing("signature").canonical.utf8)) else {
+        guard key.isValidSignature(signature, for: Data(json.removing("signature").canonicalBytes)) else {
             return fail(seq, .badSignature, "bad checkpoint signature: the checkpoint was altered or forged")
         }
         guard json["tenant"] == .string(header.tenant) else {

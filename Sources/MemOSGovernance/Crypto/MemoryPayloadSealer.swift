@@ -6,6 +6,11 @@ import MemOSCore
 public struct SealedMemory: Sendable, Hashable, Codable {
     public var content: MemoryContent
     public var governance: MemoryGovernance
+
+    public init(content: MemoryContent, governance: MemoryGovernance) {
+        self.content = content
+        self.governance = governance
+    }
 }
 
 /// Where a sealed memory sits, bound into its associated data: moving a ciphertext to another

@@ -21,6 +21,16 @@ struct MemoryLabeler: Sendable {
         }
     }
 
+    /// The label of a write that names none: the policy default, but never above the writer's
+    /// clearance (a guest's own notes are public, or it could not read them back).
+    func defaultLabel(for caller: MemoryCaller) -> String {
+        let scale = policy.labels
+        guard let clearance = scale.rank(caller.role.clearance), let standard = scale.rank(scale.defaultLabel) else {
+            return scale.defaultLabel
+        }
+        return scale.levels[min(clearance, standard)]
+    }
+
     func governance(
         for content: MemoryContent, requested: String?, subject: String, derivedFrom sources: [MemoryGovernance]
     ) -> MemoryGovernance {

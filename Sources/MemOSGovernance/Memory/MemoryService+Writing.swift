@@ -39,6 +39,8 @@ extension MemoryService {
     ) async throws -> AddOutcome {
         let now = now.roundedToMilliseconds
         if let label = options.label { try labeler.validate(requested: label, caller: caller) }
+        var options = options
+        options.label = options.label ?? labeler.defaultLabel(for: caller)
         let subject = try subject(for: options, caller: caller)
         let cube = try await resolveCube(caller, reference: reference, access: .write)
         let contents: [MemoryContent]

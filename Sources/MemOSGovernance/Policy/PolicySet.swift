@@ -82,12 +82,12 @@ public struct PolicySet: Sendable {
                 files[name] = data
             }
         }
-        guard let rolesData = files[rolesFileName] else {
-            throw .missingFile(rolesPath)
-        }
         func text(_ name: String) throws(PolicyError) -> String? {
             guard let data = files[name] else { return nil }
             return try Self.utf8Text(data, file: name)
+        }
+        guard let rolesText = try text(rolesFileName) else {
+            throw .missingFile(rolesPath)
         }
 
         // Labels first: clearances in roles.yaml must name its levels. The roles it mentions are
@@ -97,7 +97,7 @@ public struct PolicySet: Sendable {
         if let labelsText = try text(LabelPolicy.fileName) {
             (labels, labelRoleReferences) = try LabelPolicyParser(yaml: PolicyYAML(file: LabelPolicy.fileName)).parse(labelsText)
         }
-        let roles = try RolePolicy.parse(yaml: try text(rolesFileName) ?? "", fileName: rolesFileName, levels: labels.scale.levels)
+        let roles = try RolePolicy.parse(yaml: rolesText, fileName: rolesFileName, levels: labels.scale.levels)
         let roleNames = Set(roles.roles.keys)
         try PolicyReference.checkRoles(labelRoleReferences, known: roleNames, what: "watermark exempt_roles")
 

@@ -10,17 +10,22 @@ import Foundation
 /// text and cannot be matched by anyone without the key), then winnowed: the minimum of every
 /// `window` consecutive hashes is kept. Any stretch of text shared with the source, long enough
 /// to hold `window` shingles, therefore shares at least one selected hash with it.
+///
+/// The HMAC yields two independent 63-bit hashes per shingle, winnowed separately: twice the
+/// samples, so one edited word in a short excerpt swings the overlap score far less.
 public struct TextFingerprinter: Sendable {
     /// Weights making a shingle `shingleWords` words, or 8 characters of an unspaced script.
     private static let wordWeight = 8
     private static let characterWeight = 5
+    /// Independent hashes per shingle (at most 4: 8 bytes each of the 32-byte HMAC).
+    private static let families = 2
     private static let domain = Data("memos-fingerprint-v1\u{0}".utf8)
 
     private let key: SymmetricKey
     private let threshold: Int
     private let window: Int
 
-    /// Takes a dedicated key; the defaults match ~100-character excerpts (about 17 words).
+    /// Takes a dedicated key; the defaults suit excerpts of ~100 characters (about 17 words).
     public init(key: SymmetricKey, shingleWords: Int = 5, window: Int = 4) {
         self.key = key
         self.threshold = max(1, shingleWords) * Self.wordWeight
@@ -36,18 +41,17 @@ public struct TextFingerprinter: Sendable {
         // A word at either edge may be the cut-off fragment of an excerpt; leaving edge words out
         // on both sides keeps the excerpt's shingles identical to the source's.
         var trimmed = units[...]
-        if trimmed.first?.weight == Self.wordWeight { trimmed = trimmed.dropFirst() }
-        if trimmed.last?.weight == Self.wordWeight { trimmed = trimmed.dropLast() }
+        if trimmed.first?.isWord == true { trimmed = trimmed.dropFirst() }
+        if trimmed.last?.isWord == true { trimmed = trimmed.dropLast() }
         let body = weight(of: trimmed) >= threshold ? trimmed : units[...]
         guard weight(of: body) >= threshold else {
-            return [hash(units.map(\.text).joined(separator: " "))]
+            return [hashes(units.map(\.text).joined(separator: " "))[0]]
         }
-        let families = shingleHashes(body)
-        return Array(Set(families.flatMap(winnow))).sorted()
+        return Array(Set(shingleHashes(body).flatMap(winnow))).sorted()
     }
 
-    /// The fraction of an excerpt's hashes found in a memory's fingerprint: near 1 for a verbatim
-    /// excerpt, still well above chance for a lightly edited one, near 0 for unrelated text.
+    /// The fraction of an excerpt's hashes found in a memory's fingerprint: 1 for a verbatim
+    /// excerpt, typically about half for one with a word changed, near 0 for unrelated text.
     public static func overlap(excerpt: [Int64], memory: Set<Int64>) -> Double {
         let hashes = Set(excerpt)
         guard !hashes.isEmpty else { return 0 }
@@ -58,7 +62,8 @@ public struct TextFingerprinter: Sendable {
 
     struct Unit {
         var text: String
-        var weight: Int
+        var isWord: Bool
+        var weight: Int { isWord ? TextFingerprinter.wordWeight : TextFingerprinter.characterWeight }
     }
 
     /// Words, and single characters of unspaced scripts, of the normalised text.
@@ -69,7 +74,7 @@ public struct TextFingerprinter: Sendable {
         var word = ""
         func flush() {
             if !word.isEmpty {
-                units.append(Unit(text: word, weight: wordWeight))
+                units.append(Unit(text: word, isWord: true))
                 word = ""
             }
         }
@@ -80,7 +85,7 @@ public struct TextFingerprinter: Sendable {
             }
             if UnspacedScript.contains(character) {
                 flush()
-                units.append(Unit(text: String(character), weight: characterWeight))
+                units.append(Unit(text: String(character), isWord: false))
             } else {
                 word.append(character)
             }
@@ -93,9 +98,10 @@ public struct TextFingerprinter: Sendable {
         units.reduce(0) { $0 + $1.weight }
     }
 
-    /// One hash per position: the shortest run of units starting there that reaches the threshold.
+    /// Per hash family, one hash per position: of the shortest run of units starting there that
+    /// reaches the threshold.
     private func shingleHashes(_ units: ArraySlice<Unit>) -> [[Int64]] {
-        var hashes: [[Int64]] = Array(repeating: [], count: Self.families)
+        var families: [[Int64]] = Array(repeating: [], count: Self.families)
         var start = units.startIndex
         var end = start
         var weight = 0
@@ -105,35 +111,23 @@ public struct TextFingerprinter: Sendable {
                 end += 1
             }
             guard weight >= threshold else { break }
-            for (family, value) in familyHashes(units[start..<end].map(\.text).joined(separator: " ")).enumerated() {
-                hashes[family].append(value)
+            for (family, value) in hashes(units[start..<end].map(\.text).joined(separator: " ")).enumerated() {
+                families[family].append(value)
             }
             weight -= units[start].weight
             start += 1
         }
-        return hashes
+        return families
     }
 
-    /// Robust winnowing: the minimum of each window (all of them if fewer than a window).
+    /// Robust winnowing: the minimum of each window (the single minimum if fewer than a window).
     private func winnow(_ hashes: [Int64]) -> [Int64] {
         guard hashes.count > window else { return hashes.min().map { [$0] } ?? [] }
-        var selected = Set<Int64>()
-        _ = 0
-        for start in 0...(hashes.count - window) {
-            if let minimum = hashes[start..<(start + window)].min() {
-                selected.insert(minimum)
-            }
-        }
-        return selected.sorted()
+        return (0...(hashes.count - window)).compactMap { hashes[$0..<($0 + window)].min() }
     }
 
-    private func hash(_ shingle: String) -> Int64 {
-        familyHashes(shingle)[0]
-    }
-
-    static let families = Int(ProcessInfo.processInfo.environment["FAM"] ?? "1")!
-
-    private func familyHashes(_ shingle: String) -> [Int64] {
+    /// `families` 63-bit values (non-negative Int64s) cut from one HMAC-SHA256 of the shingle.
+    private func hashes(_ shingle: String) -> [Int64] {
         var message = Self.domain
         message.append(contentsOf: shingle.utf8)
         let code = Array(HMAC<SHA256>.authenticationCode(for: message, using: key))

@@ -16,7 +16,6 @@ public struct WatermarkCodec: Sendable {
     static let maxGap = 72
     /// The first mark goes after the first word if that ends within this many characters.
     static let firstMarkLimit = 40
-    static let idBits: UInt64 = 40
     static let idMask: UInt64 = (1 << 40) - 1
     /// Domain separation, so these MACs can never be confused with another use of the key.
     private static let macDomain = Data("memos-watermark-v1".utf8)

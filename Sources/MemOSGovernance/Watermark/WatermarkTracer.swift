@@ -34,7 +34,7 @@ public struct WatermarkTracer: Sendable {
     let auditLog: AuditLog
 
     /// Fingerprint overlap below which a memory is not considered the excerpt's source.
-    public static let minimumOverlap = 0.3
+    public static let minimumOverlap = 0.2
 
     /// Traces `text`. `tenantID` limits the trace to one tenant (a tenant admin); nil searches
     /// every tenant (a platform operator).

@@ -23,7 +23,8 @@ public protocol FingerprintStore: Sendable {
     /// other versions keep theirs, since any of them may have been sent to someone.
     func replaceFingerprints(tenantID: UUID, memoryID: UUID, version: Int, hashes: [Int64]) async throws
 
-    /// Memory versions holding any of `hashes`, most matches first. `tenantID` nil searches
-    /// every tenant (a platform operator tracing a leak); otherwise only that tenant's rows.
+    /// Memory versions holding any of `hashes`, most matches first (ties by memory, then oldest
+    /// version). `tenantID` nil searches every tenant (a platform operator tracing a leak);
+    /// otherwise only that tenant's rows.
     func fingerprintMatches(tenantID: UUID?, hashes: [Int64]) async throws -> [FingerprintMatch]
 }

@@ -45,8 +45,9 @@ extension SQLiteStore: FingerprintStore {
             return counts.map {
                 FingerprintMatch(tenantID: $0.key.tenantID, memoryID: $0.key.memoryID, version: $0.key.version, matched: $0.value)
             }
+            // Most matches first; ties in a stable order (memory, then oldest version).
             .sorted {
-                ($0.matched, $1.memoryID.uuidString, $0.version) > ($1.matched, $0.memoryID.uuidString, $1.version)
+                ($0.matched, $1.memoryID.uuidString, $1.version) > ($1.matched, $0.memoryID.uuidString, $0.version)
             }
         }
     }

@@ -45,6 +45,17 @@ struct ThroughputBenchmark: AsyncParsableCommand {
     @Flag(help: "Keep the temporary data directory instead of deleting it.")
     var keepData = false
 
+    @Option(
+        help: """
+            on: the real governed stack; off: a null keyring (plaintext payloads) and null audit \
+            sink, test-only; compare: both, one after the other, with the overhead as ratios.
+            """)
+    var governance: GovernanceMode = .on
+
+    enum GovernanceMode: String, ExpressibleByArgument, CaseIterable {
+        case on, off, compare
+    }
+
     func validate() throws {
         guard queries >= 1 else {
             throw ValidationError("--queries must be at least 1")
@@ -68,24 +79,61 @@ struct ThroughputBenchmark: AsyncParsableCommand {
         if !json {
             print(ThroughputReport.machineMarkdown(machine) + "\n")
         }
-        do {
-            let report = try await measure(in: directory, machine: machine)
-            if json {
-                print(try report.json())
-            } else {
-                print(report.markdown())
+        let modes: [Bool] =
+            switch governance {
+            case .on: [true]
+            case .off: [false]
+            case .compare: [true, false]
             }
-        } catch {
-            cleanUp(directory)
-            throw error
+        var reports: [ThroughputReport] = []
+        for governed in modes {
+            let runDirectory = directory.appendingPathComponent(governed ? "governed" : "ungoverned")
+            do {
+                Self.log("governance \(governed ? "on" : "off (null keyring, null audit sink)")")
+                let report = try await measure(in: runDirectory, machine: machine, governed: governed)
+                reports.append(report)
+                if json {
+                    print(try report.json())
+                } else {
+                    print("## Governance \(governed ? "on" : "off (null keyring and audit sink, test-only)")\n")
+                    print(report.markdown())
+                }
+            } catch {
+                cleanUp(directory)
+                throw error
+            }
+            cleanUp(runDirectory)
+        }
+        if reports.count == 2, !json {
+            print(Self.overheadMarkdown(on: reports[0], off: reports[1]))
         }
         cleanUp(directory)
     }
 
-    private func measure(in directory: URL, machine: MachineFacts) async throws -> ThroughputReport {
+    /// Governed over ungoverned, per size: what labels, encryption, audit and watermarks cost.
+    static func overheadMarkdown(on: ThroughputReport, off: ThroughputReport) -> String {
+        func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+        var lines = [
+            "## Governance overhead (on / off)", "",
+            "| memories | search p50 on | search p50 off | ratio | add/s on | add/s off | ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for (governed, plain) in zip(on.results, off.results) {
+            let searchRatio = governed.search.p50 / max(plain.search.p50, 1e-9)
+            let addRatio = plain.addPerSecond / max(governed.addPerSecond, 1e-9)
+            lines.append(
+                "| \(governed.memories) | \(fixed(governed.search.p50, 3)) ms | \(fixed(plain.search.p50, 3)) ms | "
+                    + "\(fixed(searchRatio, 2)) | \(Int(governed.addPerSecond)) | \(Int(plain.addPerSecond)) | \(fixed(addRatio, 2)) |")
+        }
+        lines.append("")
+        lines.append("Ratios above 1 are governance's cost (search: p50 latency on/off; add: throughput off/on).")
+        return lines.joined(separator: "\n")
+    }
+
+    private func measure(in directory: URL, machine: MachineFacts, governed: Bool) async throws -> ThroughputReport {
         Self.log("data directory: \(directory.path)")
         let stack = try await BenchStack.open(
-            at: directory, policyDirectory: URL(fileURLWithPath: policyDir, isDirectory: true))
+            at: directory, policyDirectory: URL(fileURLWithPath: policyDir, isDirectory: true), governed: governed)
         let corpus = SyntheticCorpus(seed: seed)
         var results: [CubeResult] = []
         for (ordinal, size) in sizes.values.enumerated() {
