@@ -151,6 +151,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -534,23 +534,3 @@ import Testing
         }
     }
 }
-
-extension AuditTrailTests {
-    @Test func tmpDumpExportForSchema() async throws {
-        let clock = ManualClock()
-        let fixture = try Fixture()
-        let log = fixture.log(every: 2, clock: clock)
-        let tenant = UUID()
-        for index in 0..<5 {
-            try await log.append(Self.event(tenant, index, resources: ["m"], mark: index == 1 ? "0a" : nil))
-            try await log.append(AuditEvent(tenantID: nil, actorKind: "system", action: "policy.load"))
-            clock.advance(10)
-            try await log.checkpointNow()
-        }
-        var all = try await Self.export(log, tenant)
-        all += try await Self.export(log, nil)
-        all += try await Self.export(log, tenant, from: clock.now().addingTimeInterval(-25), to: clock.now())
-        all += try await Self.export(log, UUID())
-        try all.joined(separator: "\n").write(toFile: "/tmp/audit-sample.jsonl", atomically: true, encoding: .utf8)
-    }
-}

@@ -2,17 +2,17 @@ import Hummingbird
 import MemOSGovernance
 
 /// One audit record for every administrative and identity operation (tenants, users, keys,
-/// cubes, tokens): who, as which role, which route, and how it ended. Memory and subject
-/// routes are skipped here because the governance layer audits them itself, with resource ids
-/// and before commit.
+/// tokens, leak traces): who, as which role, which route, and how it ended. Memory, cube and
+/// subject routes are skipped here because the governance layer audits them itself, with
+/// resource ids and before commit.
 ///
 /// A success that cannot be recorded is turned into a 503, so no administrative answer leaves
-/// the gateway unaudited.
+/// the gateway unaudited (the change, already made, stands: these records follow it).
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let audit: any AuditSink
 
-    static let selfAuditedPrefixes = ["/v1/memories", "/v1/subjects"]
+    static let selfAuditedPrefixes = ["/v1/memories", "/v1/subjects", "/v1/cubes"]
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

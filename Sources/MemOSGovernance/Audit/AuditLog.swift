@@ -54,19 +54,28 @@ public final class AuditLog: AuditSink {
     }
 
     public func append(_ event: AuditEvent) async throws {
-        _ = try await appendRecord(event)
+        _ = try await write(event)
     }
 
     /// Appends `event` and returns the record as written (for callers and tests that need its
     /// seq or hash). Throws `GovernanceError.unavailable` if it could not be made durable.
     @discardableResult
     public func appendRecord(_ event: AuditEvent) async throws -> AuditRecord {
+        let row = try await write(event)
+        do {
+            return try AuditRecord(row: row.body, hash: row.hash)
+        } catch {
+            throw GovernanceError.integrity("audit record \(row.tenantKey)#\(row.seq): \(error)")
+        }
+    }
+
+    private func write(_ event: AuditEvent) async throws -> AuditRow {
         let tenantKey = AuditFormat.tenantKey(event.tenantID)
         do {
             let personal = try await hashedPersonal(event)
             let policy = policyHash()
             let nowMillis = AuditTime.millis(now())
-            let row = try await store.appendAuditRecord(tenantKey: tenantKey) { [self] head in
+            return try await store.appendAuditRecord(tenantKey: tenantKey) { [self] head in
                 let seq = (head?.seq ?? 0) + 1
                 let timeMillis = max(nowMillis, head?.timeMillis ?? nowMillis)
                 let body = Self.recordBody(
@@ -84,7 +93,6 @@ public final class AuditLog: AuditSink {
                         timeMillis: timeMillis) : nil
                 return AuditAppend(record: record, checkpoint: checkpoint)
             }
-            return try AuditRecord(row: row.body, hash: row.hash)
         } catch {
             logger.error(
                 "audit append failed", metadata: ["tenant": "\(tenantKey)", "action": "\(event.action)", "error": "\(error)"])

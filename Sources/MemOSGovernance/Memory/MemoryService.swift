@@ -76,30 +76,39 @@ public final class MemoryService: Sendable {
     public func createCube(_ caller: MemoryCaller, name: String, subspace requested: String?, now: Date = Date())
         async throws -> CubeView
     {
-        try NameRules.validateCubeName(name)
-        let subspace = try parseSubspace(requested, caller: caller)
-        guard caller.may(.manage, in: subspace) else {
-            throw GovernanceError.forbidden(
-                "role '\(caller.role.name)' may not create cubes in '\(caller.displayName(of: subspace))'")
+        try await auditedWrite(caller, "cube.create") {
+            try NameRules.validateCubeName(name)
+            let subspace = try parseSubspace(requested, caller: caller)
+            guard caller.may(.manage, in: subspace) else {
+                throw GovernanceError.forbidden(
+                    "role '\(caller.role.name)' may not create cubes in '\(caller.displayName(of: subspace))'")
+            }
+            let record = CubeRecord(
+                id: UUID.v7(at: now), tenantID: caller.tenantID, subspace: subspace.storageKey, name: name,
+                createdBy: caller.user.id, createdAt: now)
+            try await auditSuccess(
+                caller, "cube.create",
+                AuditNote(resources: [record.id.uuidString.lowercased()], details: ["subspace": caller.displayName(of: subspace)]),
+                status: 201)
+            do {
+                try await store.createCube(record)
+                directory.invalidate(tenantID: caller.tenantID)
+            } catch StoreError.conflict {
+                throw GovernanceError.conflict("a cube named '\(name)' already exists in '\(caller.displayName(of: subspace))'")
+            }
+            return view(of: record, for: caller)
         }
-        let record = CubeRecord(
-            id: UUID.v7(at: now), tenantID: caller.tenantID, subspace: subspace.storageKey, name: name,
-            createdBy: caller.user.id, createdAt: now)
-        do {
-            try await store.createCube(record)
-            directory.invalidate(tenantID: caller.tenantID)
-        } catch StoreError.conflict {
-            throw GovernanceError.conflict("a cube named '\(name)' already exists in '\(caller.displayName(of: subspace))'")
-        }
-        return view(of: record, for: caller)
     }
 
     /// Every cube the acting role may read, its own default cube included.
     public func cubes(_ caller: MemoryCaller) async throws -> [CubeView] {
-        if caller.may(.write, in: caller.personaSubspace) {
-            _ = try await defaultCube(caller)
+        try await auditedRead(caller, "cube.list") {
+            if caller.may(.write, in: caller.personaSubspace) {
+                _ = try await defaultCube(caller)
+            }
+            let cubes = try await readableCubes(caller).map { view(of: $0, for: caller) }
+            return (cubes, AuditNote(resources: cubes.map { $0.id.uuidString.lowercased() }))
         }
-        return try await readableCubes(caller).map { view(of: $0, for: caller) }
     }
 
     private func parseSubspace(_ requested: String?, caller: MemoryCaller) throws -> Subspace {
