@@ -82,7 +82,7 @@ private let secretLevels = """
         #expect(set.watermark == .standard)
         #expect(set.pii == .standard)
         #expect(set.retention == .standard)
-        #expect(set.roles.roles.count == 6)
+        #expect(set.roles.roles.count == 7)
     }
 
     @Test func hashChangesWhenLabelsChange() throws {

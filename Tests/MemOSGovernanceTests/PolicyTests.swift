@@ -57,10 +57,10 @@ private func appendingRole(_ role: String) -> String {
 // MARK: - Shipped policy
 
 @Suite struct ShippedPolicyTests {
-    @Test func shippedPolicyLoadsWithSixRoles() throws {
+    @Test func shippedPolicyLoadsWithSevenRoles() throws {
         let set = try PolicySet.load(directory: shippedPolicyDirectory)
         #expect(set.roles.version == 1)
-        #expect(Set(set.roles.roles.keys) == ["tenant-admin", "dpo", "member", "guest", "manager", "parent"])
+        #expect(Set(set.roles.roles.keys) == ["tenant-admin", "dpo", "member", "guest", "manager", "parent", "agent"])
         #expect(set.hash.wholeMatch(of: #/[0-9a-f]{64}/#) != nil)
         #expect(set.directory == shippedPolicyDirectory)
     }

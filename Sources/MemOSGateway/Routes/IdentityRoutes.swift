@@ -53,11 +53,25 @@ struct IdentityRoutes {
 
     /// `POST /v1/auth/token` sits outside the auth middleware: it is how a session begins.
     func registerPublic(on group: RouterGroup<GatewayRequestContext>) {
-        group.post("auth/token") { request, _ in
+        group.post("auth/token") { request, context in
             let input = try await body.decode(TokenRequest.self, from: request)
-            let issued = try await governance.identity.issueSessionToken(
-                tenantName: input.tenant, username: input.username, password: input.password)
-            return try JSONCoding.response(TokenOutput(accessToken: issued.token, expiresAt: issued.expiresAt))
+            // Who tried is personal data: the trail keeps keyed hashes of tenant and username.
+            var event = AuditEvent(
+                tenantID: nil, actorKind: "anonymous", action: "auth.success", requestID: context.requestID,
+                personal: ["tenant": input.tenant, "username": input.username], details: ["method": "password"])
+            do {
+                let issued = try await governance.identity.issueSessionToken(
+                    tenantName: input.tenant, username: input.username, password: input.password)
+                try await governance.audit.append(event)
+                return try JSONCoding.response(TokenOutput(accessToken: issued.token, expiresAt: issued.expiresAt))
+            } catch {
+                guard case GovernanceError.unauthenticated = error else { throw error }
+                event.action = "auth.failure"
+                event.outcome = .denied
+                event.status = 401
+                try await governance.audit.append(event)
+                throw error
+            }
         }
     }
 }

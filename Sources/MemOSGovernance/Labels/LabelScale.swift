@@ -88,8 +88,8 @@ public struct WatermarkPolicy: Sendable, Hashable {
     /// Roles whose readers get unmarked text (machine consumers that must see exact bytes).
     public let exemptRoles: Set<String>
 
-    /// Every label from `internal` up is marked; no role is exempt.
-    public static let standard = WatermarkPolicy(minimumLabel: "internal", exemptRoles: [])
+    /// Every label from `internal` up is marked; only the `agent` role (machine consumers) is exempt.
+    public static let standard = WatermarkPolicy(minimumLabel: "internal", exemptRoles: ["agent"])
 
     public init(minimumLabel: String, exemptRoles: Set<String>) {
         self.minimumLabel = minimumLabel
