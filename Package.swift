@@ -148,6 +148,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MemosAdminTests",
+            dependencies: [
+                "memos-admin", "MemOSGovernance", "MemOSStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/MemosAdminTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSTestSupport",
