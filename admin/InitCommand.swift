@@ -8,7 +8,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create a data directory with a new master key and platform operator.",
         discussion: """
-            Prints {"admin_key": "..."}: the operator's API key, shown only this once. \
+            Prints {"admin_key": "..."} (always JSON): the operator's API key, shown only this once. \
             The master key is written to DIR/master.key with mode 0600; back it up, \
             because without it the data cannot be decrypted.
 
@@ -21,6 +21,8 @@ struct InitCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("operator"), help: "Name of the platform operator.")
     var operatorName = "admin"
+
+    @OptionGroup var options: OfflineOptions
 
     func run() async throws {
         guard let path = dataDirectory ?? ProcessInfo.processInfo.environment["MEMOS_DATA_DIR"] else {

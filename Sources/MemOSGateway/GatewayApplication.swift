@@ -54,6 +54,7 @@ public enum GatewayApplication {
         let admin = router.group("admin/v1").add(middleware: authenticate).add(middleware: audit)
         AdminRoutes(governance: governance, body: body).register(on: admin)
         GovernanceAdminRoutes(governance: governance, body: body).register(on: admin)
+        ManagementRoutes(governance: governance, body: body).register(on: admin)
         return router
     }
 }

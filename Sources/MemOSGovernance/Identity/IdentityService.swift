@@ -109,8 +109,9 @@ public struct IdentityService: Sendable {
         else {
             throw GovernanceError.unauthenticated("credential refers to an unknown user")
         }
+        // The credential is valid but its tenant may not act: 403, not 401.
         guard tenant.status == .active else {
-            throw GovernanceError.unauthenticated("tenant '\(tenant.name)' is suspended")
+            throw GovernanceError.forbidden("tenant '\(tenant.name)' is suspended")
         }
         guard user.status == .active else {
             throw GovernanceError.unauthenticated("user '\(user.username)' is disabled")
@@ -291,7 +292,7 @@ public struct IdentityService: Sendable {
         return generated.token
     }
 
-    private func makeAPIKey(tenantID: UUID, userID: UUID, name: String?, expiresAt: Date?, now: Date) -> IssuedAPIKey {
+    func makeAPIKey(tenantID: UUID, userID: UUID, name: String?, expiresAt: Date?, now: Date) -> IssuedAPIKey {
         let generated = APIKeyCodec.generate()
         let record = APIKeyRecord(
             id: generated.id, tenantID: tenantID, userID: userID, operatorID: nil, name: name,
@@ -301,14 +302,14 @@ public struct IdentityService: Sendable {
 
     // MARK: Authorization helpers
 
-    private func requireOperator(_ identity: AuthenticatedIdentity, to action: String) throws {
+    func requireOperator(_ identity: AuthenticatedIdentity, to action: String) throws {
         guard case .operator = identity else {
             throw GovernanceError.forbidden("only platform operators may \(action)")
         }
     }
 
     /// The tenant an admin action targets, if the identity may manage it.
-    private func manageableTenant(
+    func manageableTenant(
         _ identity: AuthenticatedIdentity, actingRole: String?, tenantName: String, permission: Permission,
         requestID: String
     ) async throws -> TenantRecord {

@@ -60,6 +60,18 @@ final class CubeIndexBox: Sendable {
         var lookupEntries: [UUID: (fingerprint: String?, key: String?)] = [:]
         /// Labels, subject and PII spans of each live memory.
         var governance: [UUID: MemoryGovernance] = [:]
+        /// How many live memories carry each effective label, so a search by a caller cleared
+        /// for all of them skips the per-candidate check.
+        var labelCounts: [String: Int] = [:]
+
+        func setGovernance(_ value: MemoryGovernance?, for id: UUID) {
+            if let old = governance[id] {
+                labelCounts[old.label, default: 0] -= 1
+                if labelCounts[old.label] == 0 { labelCounts[old.label] = nil }
+            }
+            governance[id] = value
+            if let value { labelCounts[value.label, default: 0] += 1 }
+        }
         /// Undirected adjacency over followed edges, for graph expansion.
         var neighbours: [UUID: Set<UUID>] = [:]
 
@@ -152,12 +164,12 @@ final class CubeIndexBox: Sendable {
             // Mirror only what the index accepted (it ignores stale versions and tombstones).
             if holder.index.item(id: item.id)?.version == item.version {
                 holder.remember(item)
-                holder.governance[item.id] = governance
+                holder.setGovernance(governance, for: item.id)
             }
         case .remove(let id):
             holder.index.remove(id: id)
             holder.forget(id)
-            holder.governance[id] = nil
+            holder.setGovernance(nil, for: id)
             for neighbour in holder.neighbours.removeValue(forKey: id) ?? [] {
                 holder.neighbours[neighbour]?.remove(id)
             }
@@ -169,14 +181,19 @@ final class CubeIndexBox: Sendable {
 
     /// Hybrid search among the memories `admits` accepts, then expansion along followed edges
     /// within the cube (to admitted memories only); each hit comes with its governance facts.
+    /// When `clearedFor` accepts every effective label present in the cube, every memory is
+    /// readable and the per-candidate check is skipped (callers still check each result).
     func search(
-        _ query: RetrievalQuery, limit: Int, filter: MemoryFilter, admits: (MemoryGovernance) -> Bool
+        _ query: RetrievalQuery, limit: Int, filter: MemoryFilter, clearedFor: (String) -> Bool,
+        admits: (MemoryGovernance) -> Bool
     ) -> [(ScoredMemory, MemoryGovernance)]? {
         withoutActuallyEscaping(admits) { admits in
         state.withLock { state in
             guard case .ready(let holder) = state else { return nil }
             let admitted: (UUID) -> Bool = { id in holder.governance[id].map(admits) ?? false }
-            var hits = holder.index.search(query, limit: limit, filter: filter, admitting: admitted)
+            let everythingReadable = holder.labelCounts.keys.allSatisfy(clearedFor)
+            var hits = holder.index.search(
+                query, limit: limit, filter: filter, admitting: everythingReadable ? nil : admitted)
             if !holder.neighbours.isEmpty {
                 hits = GraphExpansion.expand(
                     hits, limit: limit, neighbours: { Array(holder.neighbours[$0] ?? []) },

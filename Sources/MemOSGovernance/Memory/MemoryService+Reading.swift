@@ -136,7 +136,12 @@ extension MemoryService {
             let box = try await loadedIndex(caller, cube: cube)
             let cubeView = view(of: cube, for: caller)
             // No read up, inside the search: memories the caller may not see never take a slot.
-            let hits = box.search(retrievalQuery, limit: depth, filter: filter) { presenter.mayRead($0, caller: caller) } ?? []
+            let scale = presenter.policy.labels
+            let hits =
+                box.search(
+                    retrievalQuery, limit: depth, filter: filter,
+                    clearedFor: { scale.allows(clearance: caller.role.clearance, toRead: $0) },
+                    admits: { presenter.mayRead($0, caller: caller) }) ?? []
             found += hits.map { ($0.0, $0.1, cubeView) }
         }
         var ranked = found.map { (score: $0.0.score, item: $0.0.item, governance: $0.1, cube: $0.2) }

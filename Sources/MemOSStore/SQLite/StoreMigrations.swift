@@ -108,6 +108,7 @@ enum StoreMigrations {
         }
         GovernanceSchema.register(in: &migrator)
         AuditSchema.register(in: &migrator)
+        AdminSchema.register(in: &migrator)
         return migrator
     }
 }
