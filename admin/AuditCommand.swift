@@ -108,7 +108,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let response = try await client.stream(AuditCommand.exportPath(tenantID: tenantID, from: start, to: end))
                 let sink = try OutputSink(path: out)
                 var converter = AuditConverter(format: format)
-                let progress = Progress(enabled: !global.quiet)
+                let progress = Progress(enabled: !global.quiet && ((out != nil && out != "-") || isatty(STDOUT_FILENO) == 0))
                 do {
                     try await AuditCommand.forEachLine(of: response) { line in
                         for converted in try converter.convert(String(decoding: line, as: UTF8.self)) {

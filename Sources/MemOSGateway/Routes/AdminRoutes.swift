@@ -38,12 +38,11 @@ struct AdminRoutes {
             return try JSONCoding.response(
                 UsersEnvelope(users: users.map { UserOutput($0.0, tenantName: tenantName, roles: $0.1) }))
         }
+        // Operators revoke any key; tenant admins the keys of their own tenant.
         group.delete("keys/:id") { request, context in
-            let identity = try context.requireIdentity()
-            guard case .operator = identity else {
-                throw GovernanceError.forbidden("only platform operators may revoke keys here; users use DELETE /v1/keys/{id}")
-            }
-            try await governance.identity.revokeAPIKey(by: identity, caller: nil, keyID: context.parameters.get("id") ?? "")
+            try await governance.identity.revokeManagedAPIKey(
+                by: try context.requireIdentity(), actingRole: request.headers[.memosRole],
+                keyID: context.parameters.get("id") ?? "", requestID: context.requestID)
             return Response(status: .noContent)
         }
     }

@@ -4,11 +4,8 @@ import MemOSStore
 extension Keyring {
     /// Crypto-shreds a whole tenant: every wrapped data key row of it (tenant key and all
     /// subject keys) is deleted, so nothing sealed for the tenant can be opened again, from this
-    /// database or from any backup of it. Subject keys are also dropped from the in-memory cache.
+    /// database or from any backup of it, and every cached copy is dropped from memory.
     /// Returns how many key rows were deleted.
-    ///
-    /// The tenant key's cached copy stays in this process's memory until it exits (the cache is
-    /// private to `Keyring`); nothing can use it, as the tenant and its credentials are gone.
     @discardableResult
     public func destroyTenantKeys(tenantID: UUID, store: any ManagementStore) async throws -> Int {
         do {
@@ -16,7 +13,9 @@ extension Keyring {
             for key in try await store.dataKeyScopes(tenantID: tenantID) where key.kind == Kind.subject.rawValue {
                 if try await destroySubjectKey(tenantID: tenantID, subjectHash: key.scope) { destroyed += 1 }
             }
-            return destroyed + (try await store.deleteDataKeys(tenantID: tenantID))
+            let rows = try await store.deleteDataKeys(tenantID: tenantID)
+            forgetTenant(tenantID)
+            return destroyed + rows
         } catch let error as StoreError {
             throw GovernanceError.unavailable("key store: \(error)")
         }

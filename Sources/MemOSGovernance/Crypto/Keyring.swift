@@ -109,6 +109,17 @@ public final class Keyring: Sendable {
         return deleted > 0
     }
 
+    /// Drops every cached key of a tenant (after its rows were deleted), so not even this
+    /// process keeps a usable copy.
+    public func forgetTenant(_ tenantID: UUID) {
+        state.withLock { state in
+            for (scope, key) in state.byScope where scope.tenantID == tenantID {
+                state.byScope[scope] = nil
+                state.byID[key.id] = nil
+            }
+        }
+    }
+
     /// Rewraps every data key under `newKey` in one transaction, then switches to it. Sealed
     /// memories are untouched (their data keys do not change), and requests keep being served
     /// from cached keys meanwhile.
