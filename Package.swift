@@ -99,6 +99,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "admin",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -20,16 +20,19 @@ struct AdminCommand: AsyncParsableCommand {
 
             Exit codes:
               0   ok
-              1   failed: the server refused or was unreachable, a file could not be read or written
-              64  usage error: bad or missing arguments, destructive command not confirmed
-              65  verification failed: audit export, erasure receipt or backup archive not intact
+              1   failed: the server refused or was unreachable, a file could not be
+                  read or written, a backup restore was refused
+              64  usage error: bad or missing arguments, destructive command not
+                  confirmed
+              65  verification failed: `audit verify`, `receipt verify` or
+                  `backup verify` found the file altered or incomplete
 
             Examples:
               export MEMOS_SERVER=http://127.0.0.1:8080 MEMOS_TOKEN=mgk_...
               memos-admin status
               memos-admin tenant create acme
               memos-admin user create --tenant acme alice --role member
-              memos-admin audit export --tenant acme --from 2026-11-01 --format csv --out acme.csv
+              memos-admin audit export --tenant acme --format csv --out acme.csv
               memos-admin audit verify acme.jsonl --public-key audit-key.json
             """,
         version: AdminCommand.version,
@@ -45,13 +48,22 @@ struct AdminCommand: AsyncParsableCommand {
     /// as `memos-admin tenant list --json`.
     static func main() async {
         let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as ValidationError {
+            // Found while running (no token, not confirmed): the message, without the root's usage.
+            printError("Error: \(error.message)")
+            exit(withError: AdminExit.usage)
         } catch {
             exit(withError: error)
         }

@@ -75,7 +75,8 @@ struct AuditCommand: AsyncParsableCommand {
 
                 Examples:
                   memos-admin audit export --tenant acme --out acme-audit.jsonl
-                  memos-admin audit export --tenant acme --from 2026-11-01 --to 2026-12-01 --format csv --out nov.csv
+                  memos-admin audit export --tenant acme --from 2026-11-01 \\
+                    --to 2026-12-01 --format csv --out nov.csv
                   memos-admin audit export --tenant acme --format ocsf --quiet | siem-ingest
                 """)
 
@@ -222,7 +223,8 @@ struct AuditCommand: AsyncParsableCommand {
 
                 Examples:
                   memos-admin audit tail --tenant acme -n 50
-                  memos-admin audit tail --tenant acme --follow --json | jq 'select(.outcome != "success")'
+                  memos-admin audit tail --tenant acme --follow --json | \\
+                    jq 'select(.outcome != "success")'
                 """)
 
         @OptionGroup var global: GlobalOptions

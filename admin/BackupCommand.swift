@@ -42,7 +42,8 @@ struct BackupCommand: AsyncParsableCommand {
                 archive is written with mode 0600 and never overwrites an existing file.
 
                 Example:
-                  memos-admin backup create --data-dir /var/lib/memos --out /backups/memos-$(date +%F).mbak
+                  memos-admin backup create --data-dir /var/lib/memos \\
+                    --out /backups/memos-$(date +%F).mbak
                 """)
 
         @OptionGroup var options: OfflineOptions
@@ -96,8 +97,10 @@ struct BackupCommand: AsyncParsableCommand {
                 and exits 1. Needs --yes, or typing the directory path at a terminal.
 
                 Examples:
-                  memos-admin backup restore /backups/memos-2026-11-23.mbak --data-dir /var/lib/memos --yes
-                  MEMOS_MASTER_KEY=... memos-admin backup restore memos.mbak --data-dir ./fresh --yes
+                  memos-admin backup restore /backups/memos-2026-11-23.mbak \\
+                    --data-dir /var/lib/memos --yes
+                  MEMOS_MASTER_KEY=... memos-admin backup restore memos.mbak \\
+                    --data-dir ./fresh --yes
                 """)
 
         @OptionGroup var options: OfflineOptions
@@ -143,7 +146,8 @@ struct BackupCommand: AsyncParsableCommand {
                 every data key of the backup. Exit 0 when the archive is intact, 65 when not.
 
                 Example:
-                  memos-admin backup verify /backups/memos-2026-11-23.mbak --data-dir /var/lib/memos
+                  memos-admin backup verify /backups/memos-2026-11-23.mbak \\
+                    --data-dir /var/lib/memos
                 """)
 
         @OptionGroup var options: OfflineOptions

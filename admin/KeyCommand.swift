@@ -11,12 +11,14 @@ struct KeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an API key for a user and print it (shown once).",
             discussion: """
-                --expires-in takes seconds or a number with s, m, h, d or w. --scope limits the key \
-                to some of the user's roles or permissions (repeatable; the gateway validates them).
+                --expires-in takes seconds or a number with s, m, h, d or w. --scope (repeatable) \
+                is recorded with the key and shown by `key list`; this gateway version records \
+                scopes but does not enforce them.
 
                 Examples:
                   memos-admin key create --tenant acme alice --name laptop --expires-in 90d
-                  memos-admin key create --tenant acme ci-bot --scope member --expires-in 12h --quiet
+                  memos-admin key create --tenant acme ci-bot --scope member \\
+                    --expires-in 12h --quiet
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -18,7 +18,8 @@ struct ReceiptCommand: AsyncParsableCommand {
                 proves only that it was not altered. Exit 0 when valid, 65 when not.
 
                 Example:
-                  memos-admin receipt verify erasure-alice-2026-11-23.json --public-key audit-key.json
+                  memos-admin receipt verify erasure-alice-2026-11-23.json \\
+                    --public-key audit-key.json
                 """)
 
         @OptionGroup var options: OfflineOptions

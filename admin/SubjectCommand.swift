@@ -52,7 +52,8 @@ struct SubjectCommand: AsyncParsableCommand {
                 those above its clearance. Writes --out (mode 0600) or prints the JSON.
 
                 Example:
-                  memos-admin subject export --tenant acme --subject alice --out alice-export.json
+                  memos-admin subject export --tenant acme --subject alice \\
+                    --out alice-export.json
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -93,7 +94,8 @@ struct SubjectCommand: AsyncParsableCommand {
                 with `memos-admin receipt verify`. Needs --yes, or typing the subject at a terminal.
 
                 Example:
-                  memos-admin subject erase --tenant acme --subject alice --reason "Art. 17 request 2026-114" --yes
+                  memos-admin subject erase --tenant acme --subject alice \\
+                    --reason "Art. 17 request 2026-114" --yes
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -12,7 +12,9 @@ struct TenantCommand: AsyncParsableCommand {
             abstract: "Create a tenant.",
             discussion: """
                 Example:
-                  memos-admin --server http://127.0.0.1:8080 --token $ADMIN_KEY tenant create acme --json
+                  memos-admin tenant create acme
+                  memos-admin --server http://127.0.0.1:8080 --token $ADMIN_KEY \\
+                    tenant create acme --json
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -25,8 +25,9 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Create a user and print their first API key (shown once).",
             discussion: """
                 Example:
-                  memos-admin user create --tenant acme alice --role member --role manager --json
-                  echo 's3cret-passphrase' | memos-admin user create --tenant acme bob --role member --password-stdin
+                  memos-admin user create --tenant acme alice --role member --role manager
+                  echo 's3cret-passphrase' | \\
+                    memos-admin user create --tenant acme bob --role member --password-stdin
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -217,7 +218,8 @@ struct UserCommand: AsyncParsableCommand {
 
                 Examples:
                   memos-admin user reset-password --tenant acme alice
-                  printf '%s\\n' "$NEW_PASSWORD" | memos-admin user reset-password --tenant acme alice --password-stdin
+                  printf '%s\\n' "$NEW_PASSWORD" | \\
+                    memos-admin user reset-password --tenant acme alice --password-stdin
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -301,6 +301,10 @@ import Testing
         #expect(backup.json["kek_id"] as? String == rotated.json["kek_id"] as? String)
         #expect(try await run(["backup", "verify", file("memos.mbak"), "--data-dir", gateway.dataDirectory.path]).status == 0)
 
+        // The running gateway's own directory is refused: stop the gateway first.
+        let busy = try await run(["backup", "restore", file("memos.mbak"), "--data-dir", gateway.dataDirectory.path, "--yes"])
+        #expect(busy.status == 1 && busy.stderr.contains("stop it first"), "\(busy.stderr)")
+
         // A directory with another master key is refused and left alone.
         let stranger = work.appendingPathComponent("stranger")
         #expect(try await run(["init", "--data-dir", stranger.path]).status == 0)
