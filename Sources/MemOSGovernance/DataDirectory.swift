@@ -51,7 +51,9 @@ public struct DataDirectory: Sendable {
 
 /// Everything the gateway needs from governance, opened together from one data directory.
 public struct Governance: Sendable {
-    public let policy: PolicySet
+    /// The policy in force; `policy apply` replaces it while the gateway runs.
+    public let activePolicy: ActivePolicy
+    public var policy: PolicySet { activePolicy.current }
     public let identity: IdentityService
     public let memories: MemoryService
     public let keyring: Keyring
@@ -72,9 +74,11 @@ public struct Governance: Sendable {
         nullKeyringAndAudit: Bool = false, masterKeyFile: URL? = nil
     ) async throws -> Governance {
         let keyring = Keyring(store: store, masterKey: masterKey)
+        let activePolicy = ActivePolicy(policy)
         let identity = IdentityService(
             store: store, policy: policy, apiKeySecrets: try await keyring.systemKey(IdentityService.apiKeyPurpose),
-            sessionTokens: try await keyring.systemKey(IdentityService.sessionPurpose), passwordHasher: passwordHasher)
+            sessionTokens: try await keyring.systemKey(IdentityService.sessionPurpose), passwordHasher: passwordHasher,
+            activePolicy: activePolicy)
         let signingRaw = try await keyring.systemKey("ed25519-signing").withUnsafeBytes { Data($0) }
         let auditLog: AuditLog? =
             nullKeyringAndAudit
@@ -86,14 +90,15 @@ public struct Governance: Sendable {
                     let tenantKey = try await keyring.tenantKey(tenantID).key
                     return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("audit-hmac".utf8), using: tenantKey))
                 },
-                policyHash: { policy.hash }, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval)
+                policyHash: { activePolicy.current.hash }, checkpointEvery: checkpointEvery, checkpointInterval: checkpointInterval)
         let audit: any AuditSink = auditLog ?? NullAuditSink()
         let memories = MemoryService(
             store: store, keyring: keyring, policy: policy, audit: audit,
             sealer: nullKeyringAndAudit ? .unencryptedForBenchmarks(keyring: keyring) : nil,
-            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker)
+            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker,
+            activePolicy: activePolicy)
         let governance = Governance(
-            policy: policy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
+            activePolicy: activePolicy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
             tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,
             store: store)
         try await audit.append(
@@ -109,7 +114,7 @@ public struct Governance: Sendable {
 
     /// Signed audit checkpoints on a timer (even when idle) and retention sweeps, until cancelled.
     public func runBackgroundTasks() async {
-        let sweeper = RetentionSweeper(memories: memories, policy: policy.retention)
+        let sweeper = RetentionSweeper(memories: memories, activePolicy: activePolicy)
         await withTaskGroup(of: Void.self) { group in
             if let auditLog {
                 group.addTask { await auditLog.runCheckpointTimer() }

@@ -9,7 +9,9 @@ import MemOSStore
 /// secrets are stored as keyed hashes, passwords as Argon2id hashes computed off the event loop.
 public struct IdentityService: Sendable {
     let store: any GatewayStore
-    let policy: PolicySet
+    /// The policy in force (replaceable at runtime); `policy` is its current snapshot.
+    let activePolicy: ActivePolicy
+    var policy: PolicySet { activePolicy.current }
     let passwordHasher: PasswordHasher
     let keyHasher: KeyedHasher
     let sessionSigner: SessionTokenSigner
@@ -31,10 +33,11 @@ public struct IdentityService: Sendable {
     /// key rotation.
     public init(
         store: any GatewayStore, policy: PolicySet, apiKeySecrets: SymmetricKey, sessionTokens: SymmetricKey,
-        passwordHasher: PasswordHasher = PasswordHasher(), sessionTTL: Duration = .seconds(900)
+        passwordHasher: PasswordHasher = PasswordHasher(), sessionTTL: Duration = .seconds(900),
+        activePolicy: ActivePolicy? = nil
     ) {
         self.store = store
-        self.policy = policy
+        self.activePolicy = activePolicy ?? ActivePolicy(policy)
         self.passwordHasher = passwordHasher
         self.keyHasher = KeyedHasher(key: apiKeySecrets)
         self.sessionSigner = SessionTokenSigner(key: sessionTokens, ttl: sessionTTL)

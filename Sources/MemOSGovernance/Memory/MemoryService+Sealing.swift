@@ -82,10 +82,20 @@ extension MemoryService {
         return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("leak-fingerprints".utf8), using: tenantKey))
     }
 
+    /// Queues fingerprints of the versions a response sends (unmarked text, as stored), the
+    /// first time each is sent.
     func recordFingerprints(_ items: [MemoryItem], tenantID: UUID) async {
-        guard !items.isEmpty, let key = try? await fingerprintKey(tenantID: tenantID) else { return }
+        await recordFingerprints(items.map { (id: $0.id, version: $0.version, text: $0.content.text) }, tenantID: tenantID)
+    }
+
+    func recordFingerprints(_ versions: [(id: UUID, version: Int, text: String)], tenantID: UUID) async {
+        let fresh = Set(
+            fingerprints.unseen(versions.map { (id: $0.id, version: $0.version) }).map { "\($0.id)#\($0.version)" })
+        guard !fresh.isEmpty, let key = try? await fingerprintKey(tenantID: tenantID) else { return }
         let fingerprinter = TextFingerprinter(key: key)
-        let entries = items.map { (id: $0.id, version: $0.version, hashes: fingerprinter.fingerprint($0.content.text)) }
+        let entries = versions.filter { fresh.contains("\($0.id)#\($0.version)") }.map {
+            FingerprintEntry(memoryID: $0.id, version: $0.version, hashes: fingerprinter.fingerprint($0.text))
+        }
         await fingerprints.enqueue(tenantID: tenantID, entries: entries)
     }
 }

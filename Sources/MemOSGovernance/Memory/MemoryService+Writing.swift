@@ -167,7 +167,6 @@ extension MemoryService {
             indexes.apply(.upsert(change.item, vector: changedVectors[index], governance: change.governance), cubeID: cube.id)
         }
         applyLinks(edges, cubes: [cube.id])
-        await recordFingerprints(items, tenantID: caller.tenantID)
         let cubeView = view(of: cube, for: caller)
         var refinement: RefinementTask?
         if case .messages(let messages, let reading) = input, reading.mode == .fast, reading.refineInBackground {
@@ -265,7 +264,6 @@ extension MemoryService {
             indexes.apply(.upsert(item, vector: vectors[index], governance: governances[index]), cubeID: cube.id)
         }
         applyLinks(links, cubes: [cube.id])
-        await recordFingerprints(items, tenantID: caller.tenantID)
         return items.map(\.id)
     }
 
@@ -399,9 +397,6 @@ extension MemoryService {
             throw GovernanceError.conflict("memory \(next.id) changed concurrently; re-read it and retry")
         }
         indexes.apply(.upsert(next, vector: vector, governance: governance), cubeID: cube.id)
-        if next.content.text != current.content.text {
-            await recordFingerprints([next], tenantID: caller.tenantID)
-        }
         guard let view = present(next, governance: governance, cube: view(of: cube, for: caller), caller: caller, watermark: nil)
         else {
             // Written (the caller could write it) but no longer readable by it, e.g. raised label.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MemOSCore
 import MemOSStore
 
@@ -17,8 +18,20 @@ public final class MemoryService: Sendable {
     let keyring: Keyring
     let sealer: MemoryPayloadSealer
     let audit: any AuditSink
-    let labeler: MemoryLabeler
-    let presenter: MemoryPresenter
+    /// The policy in force; labeler and presenter follow it when it is replaced.
+    let activePolicy: ActivePolicy
+    var labeler: MemoryLabeler { MemoryLabeler(policy: activePolicy.current) }
+    var presenter: MemoryPresenter {
+        let policy = activePolicy.current
+        return presenters.withLock { cached in
+            if let cached, cached.hash == policy.hash { return cached.presenter }
+            let presenter = MemoryPresenter(policy: policy)
+            cached = (policy.hash, presenter)
+            return presenter
+        }
+    }
+    /// The presenter of the current policy, built once per policy rather than per memory.
+    private let presenters = Mutex<(hash: String, presenter: MemoryPresenter)?>(nil)
     let fingerprints: FingerprintRecorder
     let reader: MessageWindowReader
     let indexes = CubeIndexRegistry()
@@ -41,15 +54,15 @@ public final class MemoryService: Sendable {
         store: any GovernanceStore, keyring: Keyring, policy: PolicySet, audit: any AuditSink,
         sealer: MemoryPayloadSealer? = nil, reader: MessageWindowReader = MessageWindowReader(),
         fineReader: FineModeReader? = nil, embedder: any Embedder = HashingEmbedder(),
-        retrieval: RetrievalOptions = RetrievalOptions(), reranker: (any Reranker)? = nil
+        retrieval: RetrievalOptions = RetrievalOptions(), reranker: (any Reranker)? = nil,
+        activePolicy: ActivePolicy? = nil
     ) {
         self.reranker = reranker
         self.store = store
         self.keyring = keyring
         self.sealer = sealer ?? MemoryPayloadSealer(keyring: keyring)
         self.audit = audit
-        self.labeler = MemoryLabeler(policy: policy)
-        self.presenter = MemoryPresenter(policy: policy)
+        self.activePolicy = activePolicy ?? ActivePolicy(policy)
         self.fingerprints = FingerprintRecorder(store: store)
         self.reader = reader
         self.fineReader = fineReader

@@ -116,6 +116,7 @@ extension MemoryService {
             indexes.apply(.remove(record.id), cubeID: record.cubeID)
         }
         await usageRecorder.forget(Set(ids))
+        fingerprints.forget(Set(ids))
         return outcome
     }
 

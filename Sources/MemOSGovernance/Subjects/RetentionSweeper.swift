@@ -6,24 +6,31 @@ import MemOSStore
 /// anything is removed. Runs in the background every `sweepInterval`.
 public struct RetentionSweeper: Sendable {
     let memories: MemoryService
-    let policy: RetentionPolicy
+    /// Read at every sweep, so an applied policy's rules take effect without a restart.
+    let rules: @Sendable () -> RetentionPolicy
 
     public init(memories: MemoryService, policy: RetentionPolicy) {
         self.memories = memories
-        self.policy = policy
+        self.rules = { policy }
+    }
+
+    public init(memories: MemoryService, activePolicy: ActivePolicy) {
+        self.memories = memories
+        self.rules = { activePolicy.current.retention }
     }
 
     /// Sweeps until cancelled.
     public func run() async {
         while !Task.isCancelled {
             _ = try? await sweep()
-            try? await Task.sleep(for: .seconds(max(policy.sweepInterval, 1)))
+            try? await Task.sleep(for: .seconds(max(rules().sweepInterval, 1)))
         }
     }
 
     /// One pass; returns how many memories were purged.
     @discardableResult
     public func sweep(now: Date = Date()) async throws -> Int {
+        let policy = rules()
         let ages = policy.rules.map(\.maximumAge) + (policy.defaultMaximumAge.map { [$0] } ?? [])
         guard let shortest = ages.min() else { return 0 }
         var expired: [ExpiredMemory] = []

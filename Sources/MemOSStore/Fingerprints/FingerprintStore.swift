@@ -27,4 +27,21 @@ public protocol FingerprintStore: Sendable {
     /// version). `tenantID` nil searches every tenant (a platform operator tracing a leak);
     /// otherwise only that tenant's rows.
     func fingerprintMatches(tenantID: UUID?, hashes: [Int64]) async throws -> [FingerprintMatch]
+
+    /// Replaces the fingerprints of many memory versions in one transaction; versions whose
+    /// memory no longer exists are skipped (it was deleted meanwhile).
+    func replaceFingerprints(tenantID: UUID, entries: [FingerprintEntry]) async throws
+}
+
+/// The fingerprint of one memory version, for batch writes.
+public struct FingerprintEntry: Sendable, Hashable {
+    public let memoryID: UUID
+    public let version: Int
+    public let hashes: [Int64]
+
+    public init(memoryID: UUID, version: Int, hashes: [Int64]) {
+        self.memoryID = memoryID
+        self.version = version
+        self.hashes = hashes
+    }
 }

@@ -19,6 +19,24 @@ extension SQLiteStore: FingerprintStore {
         }
     }
 
+    public func replaceFingerprints(tenantID: UUID, entries: [FingerprintEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await write { db in
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM memories WHERE tenant_id = ? AND id = ?")
+            let delete = try db.cachedStatement(
+                sql: "DELETE FROM memory_fingerprints WHERE tenant_id = ? AND memory_id = ? AND version = ?")
+            let insert = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO memory_fingerprints (tenant_id, hash, memory_id, version) VALUES (?, ?, ?, ?)")
+            for entry in entries {
+                guard try Int.fetchOne(exists, arguments: [tenantID, entry.memoryID]) != nil else { continue }
+                try delete.execute(arguments: [tenantID, entry.memoryID, entry.version])
+                for hash in Set(entry.hashes) {
+                    try insert.execute(arguments: [tenantID, hash, entry.memoryID, entry.version])
+                }
+            }
+        }
+    }
+
     public func fingerprintMatches(tenantID: UUID?, hashes: [Int64]) async throws -> [FingerprintMatch] {
         let unique = Array(Set(hashes))
         guard !unique.isEmpty else { return [] }
