@@ -133,13 +133,13 @@ struct PolicyCommand: AsyncParsableCommand {
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a policy directory and make it the gateway's active policy.",
+            abstract: "Validate a policy directory and make it the gateway's active policy, without a restart.",
             discussion: """
                 The policy is validated offline first; an invalid one never reaches the gateway. \
-                This gateway version has no endpoint to hot-reload policy: unless the validated \
-                policy is already the active one (same hash), the command exits 1 and says how to \
-                deploy it (copy to the gateway's --policy-dir and restart; the load is audited as \
-                policy.load with the new hash).
+                Then every *.yaml file of the directory is sent to the gateway (operators only), \
+                which validates it again, records policy.apply with the old and new hash in the \
+                audit trail, writes it over its policy directory and switches to it for the next \
+                request.
 
                 Example:
                   memos-admin policy apply ./policies
@@ -156,22 +156,20 @@ struct PolicyCommand: AsyncParsableCommand {
                 if case .invalid(let message) = result { printError("error: \(message)") }
                 throw AdminExit.failed
             }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.sorted()
+            let files: [[String: Any]] = try names.map { name in
+                ["name": name, "content": try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)]
+            }
             try await reportingFailures {
-                let (status, data) = try await client.exchange(.GET, "/readyz")
-                let ready = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-                let active = ready["policy_hash"] as? String
-                if status == 200, active == policy.hash {
-                    if global.json {
-                        try printJSON(["applied": false, "active": true, "hash": policy.hash])
-                    } else {
-                        global.output.say("policy \(directory.path) (hash \(policy.hash)) is already the active policy")
-                    }
-                    return
+                let response = try await client.send(.PUT, "/admin/v1/policy", body: ["files": files])
+                if global.json {
+                    try printJSON(response)
+                } else {
+                    global.output.say(
+                        "applied policy \(directory.path): hash \(response["hash"] ?? policy.hash) "
+                            + "(was \(response["previous_hash"] ?? "unknown"))")
                 }
-                throw CLIFailure(
-                    "policy \(directory.path) is valid (hash \(policy.hash)), but the gateway has no policy apply "
-                        + "endpoint yet: copy it to the gateway's --policy-dir and restart the gateway "
-                        + "(active hash: \(active ?? "unknown"))")
             }
         }
     }

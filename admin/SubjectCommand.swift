@@ -88,7 +88,7 @@ struct SubjectCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a data subject everywhere and save the signed erasure receipt.",
             discussion: """
-                Removes the subject's memories, versions, links, usage, fingerprints and index \
+                Removes the subject's memories, versions, links, usage records and index \
                 entries, destroys the subject's key and compacts the database. The signed receipt \
                 is printed and saved to --receipt (default erasure-<subject>-<date>.json); check it \
                 with `memos-admin receipt verify`. Needs --yes, or typing the subject at a terminal.

@@ -50,7 +50,7 @@ public protocol GatewayStore: Sendable {
     // Subjects, erasure and retention
     /// Every current memory of one data subject (by keyed hash).
     func memories(tenantID: UUID, subjectHash: String) async throws -> [MemoryRecord]
-    /// Deletes memories with every version, edge, usage record and fingerprint, in one
+    /// Deletes memories with every version, edge and usage record, in one
     /// transaction, and counts what went.
     func eraseMemories(tenantID: UUID, ids: [UUID]) async throws -> ErasureCounts
     /// Memories (of any tenant) last written before `cutoff`, in id order from `cursor`: the

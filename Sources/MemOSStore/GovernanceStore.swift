@@ -1,5 +1,5 @@
-/// Everything the governance layer persists: memories and identities, wrapped data keys, leak
-/// fingerprints and the audit trail. One protocol so a second engine implements one contract.
-public protocol GovernanceStore: GatewayStore, DataKeyStore, FingerprintStore, AuditStore, ManagementStore {}
+/// Everything the governance layer persists: memories and identities, wrapped data keys and the
+/// audit trail. One protocol so a second engine implements one contract.
+public protocol GovernanceStore: GatewayStore, DataKeyStore, AuditStore, ManagementStore {}
 
 extension SQLiteStore: GovernanceStore {}

@@ -367,11 +367,11 @@ struct ManagementEndpointTests {
             let acme = try #require(UUID(uuidString: f.acmeID))
             let globex = try #require(UUID(uuidString: f.globexID))
             let leftovers = try await gateway.openDatabase().read { db in
-                try ["data_keys", "memories", "memory_versions", "users", "api_keys", "cubes", "memory_fingerprints"].map {
+                try ["data_keys", "memories", "memory_versions", "users", "api_keys", "cubes"].map {
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0) WHERE tenant_id = ?", arguments: [acme]) ?? -1
                 } + [try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants WHERE id = ?", arguments: [acme]) ?? -1]
             }
-            #expect(leftovers == [0, 0, 0, 0, 0, 0, 0, 0])
+            #expect(leftovers == [0, 0, 0, 0, 0, 0, 0])
             let globexKeys = try await gateway.openDatabase().read { db in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM data_keys WHERE tenant_id = ?", arguments: [globex]) ?? 0
             }

@@ -201,3 +201,44 @@ struct PolicyOutput: Encodable {
     let hash: String
     let files: [File]
 }
+
+/// `PUT /admin/v1/policy`: a complete policy directory, file by file.
+struct ApplyPolicyRequest: Decodable {
+    struct File: Decodable {
+        let name: String
+        let content: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, content
+        }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeNonEmptyString(forKey: .name)
+            content = try c.decode(String.self, forKey: .content)
+        }
+    }
+
+    let files: [File]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case files
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode([File].self, forKey: .files)
+        guard !files.isEmpty else { throw RequestError.invalidField("files", "must not be empty") }
+    }
+}
+
+struct AppliedPolicyOutput: Encodable {
+    let hash: String
+    let previousHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case hash, previousHash = "previous_hash"
+    }
+}

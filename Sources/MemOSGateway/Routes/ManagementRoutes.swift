@@ -42,6 +42,19 @@ struct ManagementRoutes {
             return try JSONCoding.response(PolicyOutput(hash: governance.policy.hash, files: try policyFiles()))
         }
 
+        // Operators only: one policy governs every tenant of the gateway.
+        group.put("policy") { request, context in
+            guard case .operator(let record) = try context.requireIdentity() else {
+                throw GovernanceError.forbidden("only platform operators may apply a policy (it governs every tenant)")
+            }
+            let input = try await body.decode(ApplyPolicyRequest.self, from: request)
+            let result = try await governance.applyPolicy(
+                input.files.map { Governance.PolicyFile(name: $0.name, content: $0.content) },
+                actor: record.id.uuidString.lowercased(), requestID: context.requestID)
+            return try JSONCoding.response(
+                AppliedPolicyOutput(hash: result.applied.hash, previousHash: result.previous.hash))
+        }
+
         registerTenants(on: group)
         registerUsers(on: group)
         registerKeys(on: group)

@@ -51,7 +51,7 @@ public final class Keyring: Sendable {
         return try await key(Scope(tenantID: nil, kind: .system, scope: purpose), create: { kek.derive(purpose: purpose) })!.key
     }
 
-    /// The tenant's data key (audit HMACs, subject hashing, fingerprints). Created, like system
+    /// The tenant's data key (audit HMACs, subject hashing, leak fingerprints). Created, like system
     /// keys, from the master key's derivation used before wrapped keys existed, so rows sealed
     /// then (format 1) still open.
     public func tenantKey(_ tenantID: UUID) async throws -> DataKey {

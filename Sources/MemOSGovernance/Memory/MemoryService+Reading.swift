@@ -37,7 +37,6 @@ extension MemoryService {
                 stored.item, governance: stored.governance, cube: view(of: stored.cube, for: caller), caller: caller,
                 watermark: stamp)
             else { throw GovernanceError.notFound("no memory \(id)") }
-            await recordFingerprints([stored.item], tenantID: caller.tenantID)
             return (view, AuditNote(resources: [id.uuidString.lowercased()], mark: stamp.recorded))
         }
     }
@@ -65,7 +64,6 @@ extension MemoryService {
             let byID = Dictionary(uniqueKeysWithValues: cubes.map { ($0.id, $0) })
             let stamp = try await stamp()
             var views: [MemoryView] = []
-            var sent: [MemoryItem] = []
             var next: String?
             // Pages are filled with visible memories: rows the caller may not see are skipped,
             // so a page never reveals (by its size) how many were hidden.
@@ -81,7 +79,6 @@ extension MemoryService {
                         let view = present(item, governance: governance, cube: view(of: cube, for: caller), caller: caller, watermark: stamp)
                     else { continue }
                     views.append(view)
-                    sent.append(item)
                     if views.count == limit {
                         if records.count > limit || record.id != records.prefix(limit).last?.id {
                             next = record.id.uuidString.lowercased()
@@ -91,7 +88,6 @@ extension MemoryService {
                 }
                 if records.count <= limit { break }
             }
-            await recordFingerprints(sent, tenantID: caller.tenantID)
             return (
                 MemoryPage(memories: views, nextCursor: next),
                 AuditNote(resources: views.map { $0.item.id.uuidString.lowercased() }, mark: stamp.recorded)
@@ -169,14 +165,11 @@ extension MemoryService {
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item.id < $1.item.id }
         let stamp = try await stamp()
         // Checked again on every returned item, whatever the index admitted.
-        var sent: [MemoryItem] = []
         let results = ranked.prefix(topK).compactMap { hit in
             present(hit.item, governance: hit.governance, cube: hit.cube, caller: caller, watermark: stamp).map {
-                sent.append(hit.item)
-                return SearchHit(memory: $0, score: hit.score)
+                SearchHit(memory: $0, score: hit.score)
             }
         }
-        await recordFingerprints(sent, tenantID: caller.tenantID)
         await usageRecorder.record(
             tenantID: caller.tenantID, userID: caller.user.id, role: caller.role.name,
             memoryIDs: results.map(\.memory.item.id), at: Date())
@@ -198,7 +191,6 @@ extension MemoryService {
             let stamp = try await stamp()
             let cube = view(of: stored.cube, for: caller)
             var views: [MemoryVersionView] = []
-            var sent: [(id: UUID, version: Int, text: String)] = []
             for row in versions {
                 guard let state = MemoryState(rawValue: row.state) else {
                     throw GovernanceError.integrity("memory \(id) v\(row.version) has unknown state")
@@ -206,13 +198,11 @@ extension MemoryService {
                 let sealed = try await openVersion(row)
                 guard let content = presenter.content(sealed.content, governance: sealed.governance, caller: caller, watermark: stamp)
                 else { continue }
-                sent.append((id, row.version, sealed.content.text))
                 views.append(
                     MemoryVersionView(
                         version: row.version, state: state, content: content, recordedAt: row.recordedAt, cube: cube,
                         label: sealed.governance.label, subject: sealed.governance.subject))
             }
-            await recordFingerprints(sent, tenantID: caller.tenantID)
             return (views, AuditNote(resources: [id.uuidString.lowercased()], mark: stamp.recorded))
         }
     }
@@ -233,7 +223,6 @@ extension MemoryService {
                         other.item, governance: other.governance, cube: view(of: other.cube, for: caller), caller: caller,
                         watermark: stamp)
                 else { continue }
-                await recordFingerprints([other.item], tenantID: caller.tenantID)
                 related.append(
                     RelatedMemory(
                         relation: relation, direction: outgoing ? .outgoing : .incoming, memory: memory, createdAt: edge.createdAt))
@@ -264,8 +253,11 @@ extension MemoryService {
     }
 
     func loadedIndex(_ caller: MemoryCaller, cube: CubeRecord) async throws -> CubeIndexBox {
+        try await loadedIndex(tenantID: caller.tenantID, cube: cube)
+    }
+
+    func loadedIndex(tenantID: UUID, cube: CubeRecord) async throws -> CubeIndexBox {
         let box = indexes.box(for: cube.id)
-        let tenantID = caller.tenantID
         try await box.ensureLoaded { [self] in
             let records = try await self.translatingStoreErrors {
                 try await self.store.memories(tenantID: tenantID, cubeID: cube.id)

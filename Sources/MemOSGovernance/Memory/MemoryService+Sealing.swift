@@ -76,26 +76,30 @@ extension MemoryService {
         return try await sealer.openVector(sealed, binding: Self.binding(of: record), embedder: embedder.identifier)
     }
 
-    /// Keyed shingle hashes of a version's text, for tracing leaks whose watermark was stripped.
+    /// The key of a tenant's leak fingerprints (keyed shingle hashes), for tracing excerpts
+    /// whose watermark was stripped.
     func fingerprintKey(tenantID: UUID) async throws -> SymmetricKey {
         let tenantKey = try await keyring.tenantKey(tenantID).key
         return SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("leak-fingerprints".utf8), using: tenantKey))
     }
 
-    /// Queues fingerprints of the versions a response sends (unmarked text, as stored), the
-    /// first time each is sent.
-    func recordFingerprints(_ items: [MemoryItem], tenantID: UUID) async {
-        await recordFingerprints(items.map { (id: $0.id, version: $0.version, text: $0.content.text) }, tenantID: tenantID)
-    }
-
-    func recordFingerprints(_ versions: [(id: UUID, version: Int, text: String)], tenantID: UUID) async {
-        let fresh = Set(
-            fingerprints.unseen(versions.map { (id: $0.id, version: $0.version) }).map { "\($0.id)#\($0.version)" })
-        guard !fresh.isEmpty, let key = try? await fingerprintKey(tenantID: tenantID) else { return }
-        let fingerprinter = TextFingerprinter(key: key)
-        let entries = versions.filter { fresh.contains("\($0.id)#\($0.version)") }.map {
-            FingerprintEntry(memoryID: $0.id, version: $0.version, hashes: fingerprinter.fingerprint($0.text))
+    /// The tenant's memory whose text best explains a leaked excerpt, and how much of the
+    /// excerpt's fingerprint it shares (0...1). The keyword index proposes candidates (the
+    /// excerpt's own words), the keyed fingerprints decide, so the answer needs nothing stored
+    /// beyond the memories themselves and costs nothing on the read path.
+    func fingerprintSource(of excerpt: String, tenantID: UUID) async throws -> (memoryID: UUID, overlap: Double)? {
+        let fingerprinter = TextFingerprinter(key: try await fingerprintKey(tenantID: tenantID))
+        let wanted = fingerprinter.fingerprint(excerpt)
+        guard !wanted.isEmpty else { return nil }
+        var best: (memoryID: UUID, overlap: Double)?
+        for cube in try await translatingStoreErrors({ try await self.directory.cubes(tenantID: tenantID) }) {
+            let box = try await loadedIndex(tenantID: tenantID, cube: cube)
+            let candidates = box.read { index in index.search(excerpt, limit: 8).map(\.item) } ?? []
+            for candidate in candidates {
+                let overlap = TextFingerprinter.overlap(excerpt: wanted, memory: Set(fingerprinter.fingerprint(candidate.content.text)))
+                if overlap > (best?.overlap ?? 0) { best = (candidate.id, overlap) }
+            }
         }
-        await fingerprints.enqueue(tenantID: tenantID, entries: entries)
+        return best
     }
 }

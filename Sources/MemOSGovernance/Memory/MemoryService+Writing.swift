@@ -414,7 +414,7 @@ extension MemoryService {
         return stored
     }
 
-    /// Deletes a memory for real: the row, every version, edges, usage, fingerprints, index entries.
+    /// Deletes a memory for real: the row, every version, edges, usage, index entries.
     public func delete(_ caller: MemoryCaller, id: UUID) async throws {
         try await auditedWrite(caller, "memory.delete") {
             let cube = try await writable(caller, id: id).cube

@@ -32,7 +32,6 @@ public final class MemoryService: Sendable {
     }
     /// The presenter of the current policy, built once per policy rather than per memory.
     private let presenters = Mutex<(hash: String, presenter: MemoryPresenter)?>(nil)
-    let fingerprints: FingerprintRecorder
     let reader: MessageWindowReader
     let indexes = CubeIndexRegistry()
     let directory: CubeDirectory
@@ -63,7 +62,6 @@ public final class MemoryService: Sendable {
         self.sealer = sealer ?? MemoryPayloadSealer(keyring: keyring)
         self.audit = audit
         self.activePolicy = activePolicy ?? ActivePolicy(policy)
-        self.fingerprints = FingerprintRecorder(store: store)
         self.reader = reader
         self.fineReader = fineReader
         self.embedder = embedder

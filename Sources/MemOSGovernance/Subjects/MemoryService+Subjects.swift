@@ -60,7 +60,7 @@ extension MemoryService {
         }
     }
 
-    /// Erases a subject: every memory, version, edge, usage record, fingerprint, embedding and
+    /// Erases a subject: every memory, version, edge, usage record, embedding and
     /// index entry; the subject's data key (so backups cannot be opened either); then compacts
     /// the database and returns a signed receipt. Audited before anything is removed.
     public func eraseSubject(_ caller: MemoryCaller, subject: String, reason: String?) async throws -> ErasureReceipt {
@@ -107,7 +107,6 @@ extension MemoryService {
     func erase(_ records: [MemoryRecord], tenantID: UUID) async throws -> ErasureOutcome {
         var outcome = ErasureOutcome()
         guard !records.isEmpty else { return outcome }
-        await fingerprints.flush()
         let ids = records.map(\.id)
         outcome.counts = try await translatingStoreErrors { try await self.store.eraseMemories(tenantID: tenantID, ids: ids) }
         outcome.embeddings = records.filter { $0.embedding != nil }.count
@@ -116,7 +115,6 @@ extension MemoryService {
             indexes.apply(.remove(record.id), cubeID: record.cubeID)
         }
         await usageRecorder.forget(Set(ids))
-        fingerprints.forget(Set(ids))
         return outcome
     }
 
@@ -128,7 +126,7 @@ extension MemoryService {
 
     static let erasureStores: [ErasureReceipt.Store] = [
         .init(
-            store: "sqlite:memories,memory_versions,memory_edges,memory_usage,memory_fingerprints",
+            store: "sqlite:memories,memory_versions,memory_edges,memory_usage",
             method: "DELETE in one transaction with secure_delete=ON (freed pages zeroed), then VACUUM and wal_checkpoint(TRUNCATE)"),
         .init(store: "sqlite:data_keys", method: "subject data key row deleted (crypto-shredding: copies in backups cannot be decrypted)"),
         .init(store: "memory:search-indexes", method: "entries removed from BM25, vector and graph indexes"),

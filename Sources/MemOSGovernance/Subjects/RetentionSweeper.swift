@@ -2,7 +2,7 @@ import Foundation
 import MemOSStore
 
 /// Purges memories older than their retention rule allows, the way erasure does (every
-/// version, edge, usage record, fingerprint and index entry), audited per tenant before
+/// version, edge, usage record and index entry), audited per tenant before
 /// anything is removed. Runs in the background every `sweepInterval`.
 public struct RetentionSweeper: Sendable {
     let memories: MemoryService

@@ -5,7 +5,7 @@ import MemOSStore
 /// Deleting a whole tenant: the operator's counterpart of subject erasure.
 extension Governance {
     /// Erases a tenant (operators): every memory through the subject-erasure path (rows,
-    /// versions, edges, usage, fingerprints, embeddings, index entries), every data key
+    /// versions, edges, usage, embeddings, index entries), every data key
     /// (crypto-shredding), then the tenant row, whose foreign keys take users, role bindings,
     /// API keys and cubes with it. Compacts the database and returns a signed receipt.
     ///
@@ -78,7 +78,7 @@ extension Governance {
 
     static let tenantErasureStores: [ErasureReceipt.Store] = [
         .init(
-            store: "sqlite:memories,memory_versions,memory_edges,memory_usage,memory_fingerprints",
+            store: "sqlite:memories,memory_versions,memory_edges,memory_usage",
             method: "DELETE in one transaction per batch with secure_delete=ON (freed pages zeroed), then VACUUM and wal_checkpoint(TRUNCATE)"),
         .init(
             store: "sqlite:data_keys",

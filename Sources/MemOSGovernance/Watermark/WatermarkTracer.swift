@@ -2,8 +2,9 @@ import Foundation
 import MemOSStore
 
 /// Who received a leaked text: first by the invisible mark (exact: tenant, recipient, request),
-/// then, when the marks were stripped, by the text's fingerprint (which memory it came from)
-/// and the audit trail (who was sent that memory, when).
+/// then, when the marks were stripped, by the text's keyed fingerprint (which memory it came
+/// from, matched against the memories as held) and the audit trail, which records every
+/// memory id sent to whom and when: together, the server-side record of what was sent.
 public struct WatermarkTracer: Sendable {
     /// One recipient of the leaked text, as the audit trail recorded it.
     public struct Recipient: Sendable {
@@ -57,24 +58,16 @@ public struct WatermarkTracer: Sendable {
     }
 
     private func traceByFingerprint(_ text: String, tenantID: UUID?) async throws -> Trace {
-        await memories.fingerprints.flush()
         let tenants: [UUID] =
             if let tenantID { [tenantID] } else {
                 try await memories.translatingStoreErrors { try await memories.store.tenants() }.map(\.id)
             }
         var best: (tenantID: UUID, memoryID: UUID, overlap: Double)?
         for tenant in tenants {
-            let hashes = TextFingerprinter(key: try await memories.fingerprintKey(tenantID: tenant)).fingerprint(text)
-            guard !hashes.isEmpty else { continue }
-            let matches = try await memories.translatingStoreErrors {
-                try await memories.store.fingerprintMatches(tenantID: tenant, hashes: hashes)
-            }
-            for match in matches {
-                let overlap = Double(match.matched) / Double(hashes.count)
-                if overlap >= Self.minimumOverlap, overlap > (best?.overlap ?? 0) {
-                    best = (tenant, match.memoryID, overlap)
-                }
-            }
+            guard let found = try await memories.fingerprintSource(of: text, tenantID: tenant),
+                found.overlap >= Self.minimumOverlap, found.overlap > (best?.overlap ?? 0)
+            else { continue }
+            best = (tenant, found.memoryID, found.overlap)
         }
         guard let best else { return Trace(method: .fingerprint, recipients: [], confidence: 0) }
         let summaries = try await auditLog.recipients(ofResource: best.memoryID.uuidString.lowercased(), tenantID: best.tenantID)

@@ -51,7 +51,7 @@ public protocol ManagementStore: Sendable {
     /// The (kind, scope) of each data key of a tenant, so caches can forget them.
     func dataKeyScopes(tenantID: UUID) async throws -> [(kind: String, scope: String)]
     /// Deletes the tenant row; foreign keys cascade to users, role bindings, API keys, cubes,
-    /// memories (with versions and usage), edges, fingerprints and data keys. Audit records,
+    /// memories (with versions and usage), edges and data keys. Audit records,
     /// which are not tied to the row, stay. False when no such tenant exists.
     func deleteTenant(id: UUID) async throws -> Bool
 }

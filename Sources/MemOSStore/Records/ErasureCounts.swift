@@ -4,7 +4,6 @@ public struct ErasureCounts: Sendable, Hashable, Codable {
     public var versions = 0
     public var edges = 0
     public var usageRecords = 0
-    public var fingerprints = 0
 
     public init() {}
 
@@ -14,12 +13,11 @@ public struct ErasureCounts: Sendable, Hashable, Codable {
         sum.versions += rhs.versions
         sum.edges += rhs.edges
         sum.usageRecords += rhs.usageRecords
-        sum.fingerprints += rhs.fingerprints
         return sum
     }
 
     enum CodingKeys: String, CodingKey {
-        case memories, versions, edges, usageRecords = "usage_records", fingerprints
+        case memories, versions, edges, usageRecords = "usage_records"
     }
 }
 

@@ -1,6 +1,6 @@
 import GRDB
 
-/// Schema for labels, subjects, wrapped data keys and leak fingerprints (migration v4).
+/// Schema for labels, subjects and wrapped data keys (migration v4).
 ///
 /// Labels and the subject's keyed hash sit beside the sealed payload so queries (erasure,
 /// retention) need no decryption; both are bound into the ciphertext's associated data, so an
@@ -43,16 +43,6 @@ enum GovernanceSchema {
             }
             try db.create(
                 index: "data_keys_by_scope", on: "data_keys", columns: ["tenant_id", "kind", "scope"], unique: true)
-            // Keyed hashes of text shingles, so a leaked excerpt stripped of its watermark can
-            // still be matched to the memory (and so, through the audit trail, to its recipients).
-            try db.create(table: "memory_fingerprints") { t in
-                t.column("tenant_id", .blob).notNull().references("tenants", onDelete: .cascade)
-                t.column("hash", .integer).notNull()
-                t.column("memory_id", .blob).notNull().references("memories", onDelete: .cascade)
-                t.column("version", .integer).notNull()
-                t.primaryKey(["tenant_id", "hash", "memory_id", "version"])
-            }
-            try db.create(index: "memory_fingerprints_by_memory", on: "memory_fingerprints", columns: ["memory_id"])
         }
     }
 }

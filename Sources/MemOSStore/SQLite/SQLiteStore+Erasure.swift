@@ -21,12 +21,6 @@ extension SQLiteStore {
                     .filter(Column("tenant_id") == tenantID && (owned.contains(Column("from_id")) || owned.contains(Column("to_id"))))
                     .deleteAll(db)
                 counts.usageRecords += try MemoryUsageRecord.filter(owned.contains(Column("memory_id"))).deleteAll(db)
-                counts.fingerprints += try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM memory_fingerprints WHERE memory_id IN (\(owned.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(owned)) ?? 0
-                try db.execute(
-                    sql: "DELETE FROM memory_fingerprints WHERE memory_id IN (\(owned.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(owned))
                 counts.memories += try scoped.deleteAll(db)
             }
             return counts

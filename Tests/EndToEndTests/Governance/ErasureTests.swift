@@ -56,12 +56,11 @@ struct ErasureTests {
             let leftovers = try await gateway.openDatabase().read { db in
                 (
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM memory_versions WHERE memory_id = ?", arguments: [UUID(uuidString: id)!]) ?? -1,
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM memory_fingerprints WHERE memory_id = ?", arguments: [UUID(uuidString: id)!]) ?? -1,
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM memory_usage WHERE memory_id = ?", arguments: [UUID(uuidString: id)!]) ?? -1,
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM data_keys WHERE kind = 'subject' AND scope = ?", arguments: [receipt.subjectHash]) ?? -1
                 )
             }
-            #expect(leftovers == (0, 0, 0, 0))
+            #expect(leftovers == (0, 0, 0))
             await gateway.stop()
         } catch {
             await gateway.stop()

@@ -63,8 +63,14 @@ final class TestGateway: Sendable {
         if dataDirectory == nil {
             adminKey = try await DataDirectory.initialize(at: directoryURL).1
         }
+        // Each gateway runs on its own copy of the shipped policy, since `policy apply` rewrites
+        // the directory it runs from; a restart on the same data directory reuses the copy.
+        let policies = URL(fileURLWithPath: directoryURL.path + "-policies")
+        if !FileManager.default.fileExists(atPath: policies.path) {
+            try FileManager.default.copyItem(at: policyDirectory, to: policies)
+        }
         let governance = try await Governance.open(
-            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policyDirectory, environment: environment)
+            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policies, environment: environment)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
