@@ -425,7 +425,7 @@ import Testing
     struct BrokenStore: AuditStore {
         struct Down: Error {}
         func appendAuditRecord(
-            tenantKey: String, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
+            tenantKey: String, syncToDisk: Bool, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
         ) async throws -> AuditRow { throw Down() }
         func appendAuditCheckpoint(
             tenantKey: String, build: @escaping @Sendable (AuditChainHead) throws -> AuditCheckpointRow

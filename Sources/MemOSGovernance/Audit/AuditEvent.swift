@@ -38,12 +38,19 @@ public struct AuditEvent: Sendable, Equatable {
     public var details: [String: String]
     /// The watermark id issued with this response, so a leaked excerpt leads back here.
     public var mark: String?
+    /// Whether the record must reach the disk (fsync) before `append` returns. Records of
+    /// changes must, since the change commits after them; records of reads are written with
+    /// SQLite's NORMAL sync in WAL mode: they survive any process crash, and a power loss can
+    /// lose only the last reads' records, never a change's.
+    public var syncToDisk: Bool
 
     public init(
         tenantID: UUID?, actor: String? = nil, actorKind: String = "user", role: String? = nil, action: String,
         resources: [String] = [], outcome: AuditOutcome = .success, status: Int = 200, requestID: String? = nil,
-        personal: [String: String] = [:], details: [String: String] = [:], mark: String? = nil
+        personal: [String: String] = [:], details: [String: String] = [:], mark: String? = nil,
+        syncToDisk: Bool = true
     ) {
+        self.syncToDisk = syncToDisk
         self.tenantID = tenantID
         self.actor = actor
         self.actorKind = actorKind

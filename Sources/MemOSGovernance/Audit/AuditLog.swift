@@ -75,7 +75,7 @@ public final class AuditLog: AuditSink {
             let personal = try await hashedPersonal(event)
             let policy = policyHash()
             let nowMillis = AuditTime.millis(now())
-            return try await store.appendAuditRecord(tenantKey: tenantKey) { [self] head in
+            return try await store.appendAuditRecord(tenantKey: tenantKey, syncToDisk: event.syncToDisk) { [self] head in
                 let seq = (head?.seq ?? 0) + 1
                 let timeMillis = max(nowMillis, head?.timeMillis ?? nowMillis)
                 let body = Self.recordBody(

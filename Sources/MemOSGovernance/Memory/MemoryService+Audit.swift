@@ -13,18 +13,24 @@ extension MemoryService {
         var mark: String?
     }
 
-    func event(_ caller: MemoryCaller, _ action: String, _ note: AuditNote, outcome: AuditOutcome, status: Int)
-        -> AuditEvent
-    {
+    func event(
+        _ caller: MemoryCaller, _ action: String, _ note: AuditNote, outcome: AuditOutcome, status: Int,
+        syncToDisk: Bool = true
+    ) -> AuditEvent {
         AuditEvent(
             tenantID: caller.tenantID, actor: caller.user.id.uuidString.lowercased(), actorKind: "user",
             role: caller.role.name, action: action, resources: note.resources, outcome: outcome, status: status,
-            requestID: caller.requestID, personal: note.personal, details: note.details, mark: note.mark)
+            requestID: caller.requestID, personal: note.personal, details: note.details, mark: note.mark,
+            syncToDisk: syncToDisk)
     }
 
-    /// Appends the success record; throws (503) when the trail cannot take it.
-    func auditSuccess(_ caller: MemoryCaller, _ action: String, _ note: AuditNote, status: Int = 200) async throws {
-        try await audit.append(event(caller, action, note, outcome: .success, status: status))
+    /// Appends the success record; throws (503) when the trail cannot take it. Records of
+    /// changes are synced to disk before the change commits; records of reads need only survive
+    /// a process crash (`syncToDisk: false`).
+    func auditSuccess(
+        _ caller: MemoryCaller, _ action: String, _ note: AuditNote, status: Int = 200, syncToDisk: Bool = true
+    ) async throws {
+        try await audit.append(event(caller, action, note, outcome: .success, status: status, syncToDisk: syncToDisk))
     }
 
     /// Runs a read: on success it is audited before its result is released; a refusal or
@@ -36,7 +42,7 @@ extension MemoryService {
         let (result, note) = try await auditingFailures(caller, action, personal: personal, body)
         var recorded = note
         recorded.personal.merge(personal) { own, _ in own }
-        try await auditSuccess(caller, action, recorded)
+        try await auditSuccess(caller, action, recorded, syncToDisk: false)
         return result
     }
 

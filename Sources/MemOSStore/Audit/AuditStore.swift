@@ -9,8 +9,9 @@ public protocol AuditStore: Sendable {
     /// Reads the head of `tenantKey`'s chain (nil for an empty chain), calls `build` with it and
     /// writes what it returns, all in one write transaction. `build` runs while the database is
     /// locked for writing, so it must be quick and must not block. Returns the written record.
+    /// `syncToDisk: false` relaxes the sync of this one transaction (see `AuditEvent.syncToDisk`).
     func appendAuditRecord(
-        tenantKey: String, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
+        tenantKey: String, syncToDisk: Bool, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
     ) async throws -> AuditRow
 
     /// Like `appendAuditRecord`, for a checkpoint of the current head. Writes nothing and returns

@@ -3,9 +3,9 @@ import GRDB
 
 extension SQLiteStore: AuditStore {
     public func appendAuditRecord(
-        tenantKey: String, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
+        tenantKey: String, syncToDisk: Bool, build: @escaping @Sendable (AuditChainHead?) throws -> AuditAppend
     ) async throws -> AuditRow {
-        try await write { db in
+        try await write(syncToDisk: syncToDisk) { db in
             let head = try Self.auditHead(db, tenantKey: tenantKey)
             let append = try build(head)
             let record = append.record

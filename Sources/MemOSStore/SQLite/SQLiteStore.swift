@@ -43,6 +43,31 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    /// A write transaction whose commit may skip the fsync (`syncToDisk: false`): SQLite's NORMAL
+    /// sync in WAL mode, durable across process crashes; the next synced commit syncs it too.
+    func write<T: Sendable>(syncToDisk: Bool, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard !syncToDisk else { return try await write(body) }
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.unavailable("transaction produced no result") }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.conflict(error.message ?? "constraint violated")
+        } catch {
+            throw StoreError.unavailable("\(error)")
+        }
+    }
+
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
