@@ -79,12 +79,11 @@ public struct Governance: Sendable {
             store: store, policy: policy, apiKeySecrets: try await keyring.systemKey(IdentityService.apiKeyPurpose),
             sessionTokens: try await keyring.systemKey(IdentityService.sessionPurpose), passwordHasher: passwordHasher,
             activePolicy: activePolicy)
-        let signingRaw = try await keyring.systemKey("ed25519-signing").withUnsafeBytes { Data($0) }
         let auditLog: AuditLog? =
             nullKeyringAndAudit
             ? nil
             : AuditLog(
-                store: store, signingKey: try Curve25519.Signing.PrivateKey(rawRepresentation: signingRaw),
+                store: store, signingKey: try await keyring.signingKey(),
                 hmacKey: { tenantID in
                     guard let tenantID else { return try await keyring.systemKey("platform-audit-hmac") }
                     let tenantKey = try await keyring.tenantKey(tenantID).key

@@ -42,7 +42,6 @@ public protocol GatewayStore: Sendable {
     func memories(tenantID: UUID, cubeID: UUID) async throws -> [MemoryRecord]
     func memories(tenantID: UUID, cubeIDs: [UUID], after cursor: UUID?, limit: Int) async throws -> [MemoryRecord]
     func updateMemory(_ memory: MemoryRecord, expectedVersion: Int) async throws
-    func deleteMemory(tenantID: UUID, id: UUID) async throws -> Bool
     func history(tenantID: UUID, memoryID: UUID) async throws -> [MemoryVersionRecord]
     /// Replaces a memory's sealed embedding without writing a new version (re-embedding).
     func updateEmbedding(tenantID: UUID, id: UUID, version: Int, embedding: Data, embedder: String) async throws

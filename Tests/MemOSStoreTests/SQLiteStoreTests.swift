@@ -70,7 +70,7 @@ struct StoreFixture {
                 .isEmpty)
         #expect(try await fixture.store.history(tenantID: fixture.globex.id, memoryID: secret.id).isEmpty)
         #expect(try await fixture.store.cube(tenantID: fixture.globex.id, id: fixture.acmeCube.id) == nil)
-        #expect(try await fixture.store.deleteMemory(tenantID: fixture.globex.id, id: secret.id) == false)
+        #expect(try await fixture.store.eraseMemories(tenantID: fixture.globex.id, ids: [secret.id]).memories == 0)
         var forged = secret
         forged.tenantID = fixture.globex.id
         forged.version = 2
@@ -116,10 +116,10 @@ struct StoreFixture {
         try await fixture.store.insertMemories([memory])
         memory.version = 2
         try await fixture.store.updateMemory(memory, expectedVersion: 1)
-        #expect(try await fixture.store.deleteMemory(tenantID: fixture.acme.id, id: memory.id))
+        #expect(try await fixture.store.eraseMemories(tenantID: fixture.acme.id, ids: [memory.id]).memories == 1)
         #expect(try await fixture.store.memory(tenantID: fixture.acme.id, id: memory.id) == nil)
         #expect(try await fixture.store.history(tenantID: fixture.acme.id, memoryID: memory.id).isEmpty)
-        #expect(try await fixture.store.deleteMemory(tenantID: fixture.acme.id, id: memory.id) == false)
+        #expect(try await fixture.store.eraseMemories(tenantID: fixture.acme.id, ids: [memory.id]).memories == 0)
     }
 
     @Test func listingPagesInIDOrder() async throws {

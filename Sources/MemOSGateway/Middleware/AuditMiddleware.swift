@@ -36,7 +36,7 @@ struct AuditMiddleware: RouterMiddleware {
         var event = AuditEvent(
             tenantID: nil, actorKind: "anonymous",
             action: "api.\(request.method.rawValue.lowercased()) \(context.endpointPath ?? request.uri.path)",
-            outcome: status < 400 ? .success : (status == 401 || status == 403 || status == 404 ? .denied : .failure),
+            outcome: AuditOutcome(status: status),
             status: status, requestID: context.requestID)
         switch context.identity {
         case .operator(let record):

@@ -7,6 +7,16 @@ public enum AuditOutcome: String, Sendable, Codable, CaseIterable {
     case failure
     /// Authentication or policy refused it.
     case denied
+
+    /// The outcome an HTTP-like status stands for: refusals of who asks (401, 403, and 404,
+    /// which answers for what the caller may not see) are denials, other errors failures.
+    public init(status: Int) {
+        switch status {
+        case ..<400: self = .success
+        case 401, 403, 404: self = .denied
+        default: self = .failure
+        }
+    }
 }
 
 /// What a caller reports about one operation; `AuditLog` turns it into a chained record.

@@ -87,10 +87,15 @@ public final class Keyring: Sendable {
         return ByteEncoding.hex(HMAC<SHA256>.authenticationCode(for: Data("subject:\(subject)".utf8), using: key))
     }
 
-    /// A keyed hash under the tenant key for values that may be personal data (audit fields).
-    public func personalHash(tenantID: UUID, value: String) async throws -> String {
-        let key = try await tenantKey(tenantID).key
-        return ByteEncoding.hex(HMAC<SHA256>.authenticationCode(for: Data("personal:\(value)".utf8), using: key))
+    /// The gateway's Ed25519 key: it signs audit checkpoints, audit exports and erasure
+    /// receipts, so one published public key verifies all three.
+    public func signingKey() async throws -> Curve25519.Signing.PrivateKey {
+        let raw = try await systemKey("ed25519-signing").withUnsafeBytes { Data($0) }
+        do {
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        } catch {
+            throw GovernanceError.integrity("the signing key is not a valid Ed25519 key")
+        }
     }
 
     // MARK: Destruction and rotation

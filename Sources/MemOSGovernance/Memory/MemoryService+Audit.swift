@@ -60,27 +60,29 @@ extension MemoryService {
         do {
             return try await body()
         } catch let error as GovernanceError {
-            let (outcome, status) = Self.auditOutcome(of: error)
+            let status = Self.auditStatus(of: error)
             // Best effort: the original error is what the caller must see. When the trail
             // itself is down, this fails too, and the operation already failed closed.
             try? await audit.append(
                 event(
                     caller, action, AuditNote(personal: personal, details: ["reason": Self.reason(of: error)]),
-                    outcome: outcome, status: status))
+                    outcome: AuditOutcome(status: status), status: status))
             throw error
         }
     }
 
-    static func auditOutcome(of error: GovernanceError) -> (AuditOutcome, Int) {
+    /// The status the gateway answers this error with (see the gateway's ErrorMapping), as
+    /// recorded in the trail.
+    static func auditStatus(of error: GovernanceError) -> Int {
         switch error {
-        case .unauthenticated: (.denied, 401)
-        case .forbidden: (.denied, 403)
-        case .notFound: (.denied, 404)
-        case .invalidInput: (.failure, 400)
-        case .conflict: (.failure, 409)
-        case .unavailable: (.failure, 503)
-        case .upstream: (.failure, 502)
-        case .integrity: (.failure, 500)
+        case .unauthenticated: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .invalidInput: 400
+        case .conflict: 409
+        case .unavailable: 503
+        case .upstream: 502
+        case .integrity: 500
         }
     }
 

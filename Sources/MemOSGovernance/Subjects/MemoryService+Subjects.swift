@@ -7,8 +7,7 @@ import MemOSStore
 extension MemoryService {
     /// The gateway's Ed25519 signing key (audit checkpoints, erasure receipts), kept wrapped.
     public func signingKey() async throws -> Curve25519.Signing.PrivateKey {
-        let raw = try await keyring.systemKey("ed25519-signing").withUnsafeBytes { Data($0) }
-        return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        try await keyring.signingKey()
     }
 
     private func requireSubject(_ subject: String) throws {
@@ -81,17 +80,10 @@ extension MemoryService {
             let outcome = try await erase(records, tenantID: caller.tenantID)
             let keys = try await keyring.destroySubjectKey(tenantID: caller.tenantID, subjectHash: subjectHash) ? 1 : 0
             try await translatingStoreErrors { try await self.store.compact() }
-            let checkpoint = try await auditCheckpoint(caller.tenantID)
-            let key = try await signingKey()
-            let receipt = ErasureReceipt(
-                receiptID: UUID.v7().uuidString.lowercased(), tenant: caller.tenantID.uuidString.lowercased(),
-                subjectHash: subjectHash, requestedBy: caller.user.id.uuidString.lowercased(), role: caller.role.name,
-                requestID: caller.requestID, reason: reason ?? "data subject request", erasedAt: Self.timestamp(Date()),
-                erased: outcome.counts, indexEntries: outcome.indexEntries, embeddings: outcome.embeddings,
-                dataKeysDestroyed: keys, stores: Self.erasureStores, auditCheckpoint: checkpoint,
-                policyHash: presenter.policy.hash, keyID: Self.keyID(of: key.publicKey),
-                publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: nil)
-            return try receipt.signed(with: key)
+            return try await signedReceipt(
+                tenantID: caller.tenantID, subjectHash: subjectHash, requestedBy: caller.user.id.uuidString.lowercased(),
+                role: caller.role.name, requestID: caller.requestID, reason: reason ?? "data subject request",
+                outcome: outcome, dataKeysDestroyed: keys, stores: Self.erasureStores)
         }
     }
 
@@ -134,13 +126,21 @@ extension MemoryService {
         .init(store: "audit-trail", method: "keeps only keyed hashes of the subject and memory ids, never text"),
     ]
 
-    static func keyID(of key: Curve25519.Signing.PublicKey) -> String {
-        String(ByteEncoding.hex(SHA256.hash(data: key.rawRepresentation)).prefix(16))
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+    /// A receipt for what an erasure removed, anchored to a fresh audit checkpoint of the
+    /// tenant's chain and signed with the gateway key (subject and tenant erasure share it).
+    func signedReceipt(
+        tenantID: UUID, subjectHash: String, requestedBy: String, role: String, requestID: String, reason: String,
+        outcome: ErasureOutcome, dataKeysDestroyed: Int, stores: [ErasureReceipt.Store]
+    ) async throws -> ErasureReceipt {
+        let checkpoint = try await auditCheckpoint(tenantID)
+        let key = try await signingKey()
+        let receipt = ErasureReceipt(
+            receiptID: UUID.v7().uuidString.lowercased(), tenant: tenantID.uuidString.lowercased(),
+            subjectHash: subjectHash, requestedBy: requestedBy, role: role, requestID: requestID, reason: reason,
+            erasedAt: AuditTime.format(Date()), erased: outcome.counts, indexEntries: outcome.indexEntries,
+            embeddings: outcome.embeddings, dataKeysDestroyed: dataKeysDestroyed, stores: stores,
+            auditCheckpoint: checkpoint, policyHash: presenter.policy.hash, keyID: AuditFormat.keyID(of: key.publicKey),
+            publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: nil)
+        return try receipt.signed(with: key)
     }
 }

@@ -64,16 +64,10 @@ extension Governance {
         memories.directory.invalidate(tenantID: tenantID)
         try await memories.translatingStoreErrors { try await store.compact() }
 
-        let checkpoint = try await memories.auditCheckpoint(tenantID)
-        let key = try await memories.signingKey()
-        let receipt = ErasureReceipt(
-            receiptID: UUID.v7().uuidString.lowercased(), tenant: resource, subjectHash: "tenant:\(resource)",
-            requestedBy: actor, role: "operator", requestID: requestID, reason: reason ?? "tenant deletion",
-            erasedAt: MemoryService.timestamp(Date()), erased: outcome.counts, indexEntries: outcome.indexEntries,
-            embeddings: outcome.embeddings, dataKeysDestroyed: keys, stores: Self.tenantErasureStores,
-            auditCheckpoint: checkpoint, policyHash: policy.hash, keyID: MemoryService.keyID(of: key.publicKey),
-            publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: nil)
-        return try receipt.signed(with: key)
+        return try await memories.signedReceipt(
+            tenantID: tenantID, subjectHash: "tenant:\(resource)", requestedBy: actor, role: "operator",
+            requestID: requestID, reason: reason ?? "tenant deletion", outcome: outcome, dataKeysDestroyed: keys,
+            stores: Self.tenantErasureStores)
     }
 
     static let tenantErasureStores: [ErasureReceipt.Store] = [

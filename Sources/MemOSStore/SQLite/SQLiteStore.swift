@@ -342,13 +342,6 @@ public final class SQLiteStore: GatewayStore {
         try MemoryVersionRecord(snapshotOf: memory).insert(db)
     }
 
-    public func deleteMemory(tenantID: UUID, id: UUID) async throws -> Bool {
-        try await write { db in
-            try MemoryVersionRecord.filter(Column("tenant_id") == tenantID && Column("memory_id") == id).deleteAll(db)
-            return try MemoryRecord.filter(Column("tenant_id") == tenantID && Column("id") == id).deleteAll(db) > 0
-        }
-    }
-
     public func history(tenantID: UUID, memoryID: UUID) async throws -> [MemoryVersionRecord] {
         try await read { db in
             try MemoryVersionRecord.filter(Column("tenant_id") == tenantID && Column("memory_id") == memoryID)

@@ -40,8 +40,7 @@ struct ErasureTests {
             #expect(receipt.auditCheckpoint != nil)
             #expect(!erased.bodyText.contains("mia\""))
             // A receipt edited after signing no longer verifies.
-            var forged = receipt
-            forged = try JSONDecoder().decode(
+            let forged = try JSONDecoder().decode(
                 ErasureReceipt.self,
                 from: try JSONSerialization.data(withJSONObject: receiptObject.merging(["index_entries": 0]) { $1 }))
             #expect(!forged.verify(publicKey: try await gateway.signingKey()))
