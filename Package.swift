@@ -54,6 +54,7 @@ let package = Package(
                 "MemOSStore",
                 "MemOSBackends",
                 "CArgon2",
+                "MemOSMiniLM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +80,7 @@ let package = Package(
             dependencies: [
                 "MemOSGateway",
                 "MemOSGovernance",
+                "MemOSMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +125,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "MemOSMiniLM",
+            dependencies: [
+                "MemOSCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MemOSMCP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MemOSMiniLMTests",
+            dependencies: ["MemOSMiniLM", "MemOSCore"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MemOSCoreTests",
             dependencies: ["MemOSCore"],
@@ -162,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSTestSupport",
+                "MemOSGateway", "MemOSGovernance", "MemOSStore", "MemOSTestSupport", "MemOSMCP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

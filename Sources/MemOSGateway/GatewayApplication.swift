@@ -50,6 +50,14 @@ public enum GatewayApplication {
         identityRoutes.register(on: v1)
         MemoryRoutes(governance: governance, body: body).register(on: v1)
         SubjectRoutes(governance: governance, body: body).register(on: v1)
+        SchedulerRoutes(governance: governance, body: body).register(on: v1)
+        ArtifactRoutes(governance: governance, body: body).register(on: v1)
+        CubeArchiveRoutes(governance: governance, body: body).register(on: v1)
+        MemStoreRoutes(governance: governance, body: body).register(on: v1)
+        ChatRoutes(governance: governance, body: body).register(on: v1)
+
+        let product = router.group("product").add(middleware: authenticate).add(middleware: audit)
+        ProductRoutes(governance: governance, body: body).register(on: product)
 
         let admin = router.group("admin/v1").add(middleware: authenticate).add(middleware: audit)
         AdminRoutes(governance: governance, body: body).register(on: admin)

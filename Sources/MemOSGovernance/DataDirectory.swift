@@ -63,6 +63,8 @@ public struct Governance: Sendable {
     public let tracer: WatermarkTracer?
     /// The key file, when the master key came from one (rotation rewrites it).
     public let masterKeyFile: URL?
+    /// The configured chat model (OpenAI-compatible), nil when none: chat is then refused.
+    public let languageModel: (any LanguageModel)?
     let store: any GovernanceStore
 
     /// Opens governance over a store. `audit` and `sealer` replace the hash-chained trail and
@@ -99,7 +101,7 @@ public struct Governance: Sendable {
         let governance = Governance(
             activePolicy: activePolicy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
             tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,
-            store: store)
+            languageModel: languageModel, store: store)
         try await audit.append(
             AuditEvent(
                 tenantID: nil, actorKind: "system", action: "policy.load", details: ["policy_hash": policy.hash]))

@@ -44,6 +44,8 @@ public final class MemoryService: Sendable {
     let retrieval: RetrievalOptions
     /// Optional second-stage ranking by a cross-encoder; nil when none is configured.
     let reranker: (any Reranker)?
+    /// Holders of data derived from memories, told of every erasure (see `ErasureObserver`).
+    let erasureObservers = Mutex<[any ErasureObserver]>([])
     /// How many fused candidates a reranker reads (at least top_k).
     public static let rerankDepth = 30
 
@@ -80,6 +82,11 @@ public final class MemoryService: Sendable {
             return Array(repeating: nil, count: items.count)
         }
         return vectors
+    }
+
+    /// Registers a holder of derived data so subject, tenant and retention erasure reach it.
+    public func addErasureObserver(_ observer: any ErasureObserver) {
+        erasureObservers.withLock { $0.append(observer) }
     }
 
     // MARK: Cubes

@@ -30,6 +30,8 @@ public struct ErasureReceipt: Sendable, Codable, Hashable {
     public let embeddings: Int
     public let dataKeysDestroyed: Int
     public let stores: [Store]
+    /// Derived data (activation prefixes, adapters, MemStore) removed or flagged; absent when none.
+    public let derived: [DerivedErasure]?
     public let auditCheckpoint: Checkpoint?
     public let policyHash: String
     public let keyID: String
@@ -39,7 +41,7 @@ public struct ErasureReceipt: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case format, receiptID = "receipt_id", tenant, subjectHash = "subject_hash", requestedBy = "requested_by", role,
             requestID = "request_id", reason, erasedAt = "erased_at", erased, indexEntries = "index_entries", embeddings,
-            dataKeysDestroyed = "data_keys_destroyed", stores, auditCheckpoint = "audit_checkpoint",
+            dataKeysDestroyed = "data_keys_destroyed", stores, derived, auditCheckpoint = "audit_checkpoint",
             policyHash = "policy_hash", keyID = "key_id", publicKey = "public_key", signature
     }
 

@@ -77,7 +77,7 @@ extension MemoryService {
                 AuditNote(
                     resources: records.map { $0.id.uuidString.lowercased() }, personal: ["subject": subject],
                     details: ["memories": String(records.count)]))
-            let outcome = try await erase(records, tenantID: caller.tenantID)
+            let outcome = try await erase(records, tenantID: caller.tenantID, subjectHash: subjectHash)
             let keys = try await keyring.destroySubjectKey(tenantID: caller.tenantID, subjectHash: subjectHash) ? 1 : 0
             try await translatingStoreErrors { try await self.store.compact() }
             return try await signedReceipt(
@@ -92,13 +92,15 @@ extension MemoryService {
         var counts = ErasureCounts()
         var indexEntries = 0
         var embeddings = 0
+        /// What erasure observers removed or flagged (activation, parametric, MemStore).
+        var derived: [DerivedErasure] = []
     }
 
     /// Deletes rows and everything hanging off them, in one transaction, then drops them from
     /// the in-memory indexes and the pending usage counts.
-    func erase(_ records: [MemoryRecord], tenantID: UUID) async throws -> ErasureOutcome {
+    func erase(_ records: [MemoryRecord], tenantID: UUID, subjectHash: String? = nil) async throws -> ErasureOutcome {
         var outcome = ErasureOutcome()
-        guard !records.isEmpty else { return outcome }
+        guard !records.isEmpty || subjectHash != nil else { return outcome }
         let ids = records.map(\.id)
         outcome.counts = try await translatingStoreErrors { try await self.store.eraseMemories(tenantID: tenantID, ids: ids) }
         outcome.embeddings = records.filter { $0.embedding != nil }.count
@@ -107,6 +109,10 @@ extension MemoryService {
             indexes.apply(.remove(record.id), cubeID: record.cubeID)
         }
         await usageRecorder.forget(Set(ids))
+        let erasure = MemoryErasure(tenantID: tenantID, subjectHash: subjectHash, memoryIDs: Set(ids))
+        for observer in erasureObservers.withLock({ $0 }) {
+            outcome.derived += try await observer.memoriesErased(erasure)
+        }
         return outcome
     }
 
@@ -139,6 +145,7 @@ extension MemoryService {
             subjectHash: subjectHash, requestedBy: requestedBy, role: role, requestID: requestID, reason: reason,
             erasedAt: AuditTime.format(Date()), erased: outcome.counts, indexEntries: outcome.indexEntries,
             embeddings: outcome.embeddings, dataKeysDestroyed: dataKeysDestroyed, stores: stores,
+            derived: outcome.derived.isEmpty ? nil : outcome.derived,
             auditCheckpoint: checkpoint, policyHash: presenter.policy.hash, keyID: AuditFormat.keyID(of: key.publicKey),
             publicKey: key.publicKey.rawRepresentation.base64EncodedString(), signature: nil)
         return try receipt.signed(with: key)

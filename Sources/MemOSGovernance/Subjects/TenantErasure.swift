@@ -58,6 +58,7 @@ extension Governance {
             outcome.counts = outcome.counts + erased.counts
             outcome.indexEntries += erased.indexEntries
             outcome.embeddings += erased.embeddings
+            outcome.derived += erased.derived
         }
         let keys = try await keyring.destroyTenantKeys(tenantID: tenantID, store: store)
         _ = try await memories.translatingStoreErrors { try await store.deleteTenant(id: tenantID) }

@@ -109,6 +109,10 @@ enum StoreMigrations {
         GovernanceSchema.register(in: &migrator)
         AuditSchema.register(in: &migrator)
         AdminSchema.register(in: &migrator)
+        ArtifactSchema.register(in: &migrator)
+        CubeSharingSchema.register(in: &migrator)
+        MemStoreSchema.register(in: &migrator)
+        SchedulerSchema.register(in: &migrator)
         return migrator
     }
 }
