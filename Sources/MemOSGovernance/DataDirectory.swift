@@ -65,6 +65,8 @@ public struct Governance: Sendable {
     public let masterKeyFile: URL?
     /// The configured chat model (OpenAI-compatible), nil when none: chat is then refused.
     public let languageModel: (any LanguageModel)?
+    /// Background tasks, working memory, next-scene preloading and activation memory.
+    public let scheduler: MemScheduler
     let store: any GovernanceStore
 
     /// Opens governance over a store. `audit` and `sealer` replace the hash-chained trail and
@@ -101,7 +103,7 @@ public struct Governance: Sendable {
         let governance = Governance(
             activePolicy: activePolicy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
             tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,
-            languageModel: languageModel, store: store)
+            languageModel: languageModel, scheduler: MemScheduler(memories: memories), store: store)
         try await audit.append(
             AuditEvent(
                 tenantID: nil, actorKind: "system", action: "policy.load", details: ["policy_hash": policy.hash]))

@@ -85,7 +85,10 @@ private func appendingRole(_ role: String) -> String {
 
         let admin = try #require(roles.role(named: "tenant-admin"))
         #expect(admin.clearance == "confidential")
-        #expect(admin.permissions == [.usersManage, .keysManage, .auditRead, .policyManage, .labelsLower, .subjectsName])
+        #expect(admin.permissions == [
+                .usersManage, .keysManage, .auditRead, .policyManage, .labelsLower, .subjectsName, .cubesExport, .cubesImport,
+                .memstorePublish, .memstoreSubscribe, .artifactsWrite, .artifactsRead,
+            ])
         let dpo = try #require(roles.role(named: "dpo"))
         #expect(dpo.clearance == "restricted")
         #expect(dpo.permissions == [.subjectsExport, .subjectsErase, .subjectsName, .auditRead])

@@ -96,6 +96,18 @@ public enum Permission: String, Sendable, CaseIterable {
     case labelsLower = "labels.lower"
     /// Change the tenant's policy.
     case policyManage = "policy.manage"
+    /// Export a whole cube as a portable archive: bulk egress, so never implied by read access.
+    case cubesExport = "cubes.export"
+    /// Import an archive as a new cube (its memories keep their labels and subjects).
+    case cubesImport = "cubes.import"
+    /// Publish cubes or selections to other tenants through the MemStore.
+    case memstorePublish = "memstore.publish"
+    /// Subscribe the tenant to another tenant's MemStore offering.
+    case memstoreSubscribe = "memstore.subscribe"
+    /// Upload parametric memory (adapters) and KV snapshots.
+    case artifactsWrite = "artifacts.write"
+    /// Download parametric memory artifacts.
+    case artifactsRead = "artifacts.read"
 }
 
 /// One line of a role's access table: a subspace pattern and what may be done there.
