@@ -35,6 +35,12 @@ let package = Package(
             pkgConfig: "libargon2",
             providers: [.apt(["libargon2-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "MemOSCore",
             swiftSettings: strictSettings
@@ -107,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "memos-bench",
             dependencies: [
-                "MemOSCore", "MemOSGovernance", "MemOSStore",
+                "MemOSCore", "MemOSGovernance", "MemOSStore", "MemOSMiniLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -129,6 +135,7 @@ let package = Package(
             name: "MemOSMiniLM",
             dependencies: [
                 "MemOSCore",
+                "COpenBLAS",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

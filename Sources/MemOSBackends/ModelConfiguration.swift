@@ -3,14 +3,20 @@ import Yams
 
 /// Which embedder the gateway uses.
 public enum EmbedderChoice: Sendable, Hashable, CustomStringConvertible {
-    /// The built-in hashing embedder: no server, always available.
+    /// The built-in hashing (lexical) embedder: no server, no model files, always available.
     case builtin
+    /// The built-in all-MiniLM-L6-v2 encoder with its weights in `directory`. When `required`
+    /// (chosen explicitly) missing weights stop the gateway; otherwise (the default) the gateway
+    /// falls back to the hashing embedder and says so. Wrong weights stop it in both cases.
+    case miniLM(directory: URL, required: Bool)
     /// An OpenAI-compatible `/embeddings` server returning vectors of `dimensions` components.
     case openAI(BackendEndpoint, dimensions: Int)
 
     public var description: String {
         switch self {
         case .builtin: "builtin"
+        case .miniLM(let directory, let required):
+            required ? "minilm \(directory.path)" : "minilm \(directory.path) (if present, else builtin)"
         case .openAI(let endpoint, let dimensions): "openai \(endpoint), \(dimensions) dimensions"
         }
     }
@@ -19,7 +25,9 @@ public enum EmbedderChoice: Sendable, Hashable, CustomStringConvertible {
 /// Where the gateway's model backends come from.
 ///
 /// Sources, each overriding the one before, setting by setting:
-/// 1. defaults: no LLM (fine mode unavailable) and the built-in embedder;
+/// 1. defaults: no LLM (fine mode unavailable) and the built-in MiniLM embedder when its weights
+///    are in the default directory (`${XDG_CACHE_HOME:-$HOME/.cache}/memos-gateway/models/all-MiniLM-L6-v2`,
+///    filled by `scripts/setup.sh`), else the built-in hashing embedder;
 /// 2. `models.yaml` in the data directory (optional):
 ///    ```yaml
 ///    llm:
@@ -29,7 +37,7 @@ public enum EmbedderChoice: Sendable, Hashable, CustomStringConvertible {
 ///      timeout_seconds: 60      # optional
 ///      max_retries: 3           # optional
 ///    embedder:
-///      kind: openai             # or builtin (then no other keys)
+///      kind: openai             # or minilm (optional directory: PATH), or hashing (alias builtin)
 ///      base_url: http://127.0.0.1:8081/v1
 ///      model: bge-m3
 ///      api_key: …               # optional
@@ -38,14 +46,17 @@ public enum EmbedderChoice: Sendable, Hashable, CustomStringConvertible {
 ///    Keys are strict: an unknown or misplaced key is an error naming its line, because a
 ///    silently ignored typo would silently change which model is used;
 /// 3. environment variables `MEMOS_LLM_BASE_URL`, `MEMOS_LLM_MODEL`, `MEMOS_LLM_API_KEY`,
-///    `MEMOS_LLM_TIMEOUT_SECONDS`, `MEMOS_EMBEDDER` (`builtin` or `openai`),
-///    `MEMOS_EMBEDDINGS_BASE_URL`, `MEMOS_EMBEDDINGS_MODEL`, `MEMOS_EMBEDDINGS_API_KEY`,
+///    `MEMOS_LLM_TIMEOUT_SECONDS`, `MEMOS_EMBEDDER` (`minilm`, `hashing` or its alias `builtin`,
+///    or `openai`), `MEMOS_MINILM_DIR` (the MiniLM model directory; setting it alone chooses
+///    MiniLM), `MEMOS_EMBEDDINGS_BASE_URL`, `MEMOS_EMBEDDINGS_MODEL`, `MEMOS_EMBEDDINGS_API_KEY`,
 ///    `MEMOS_EMBEDDINGS_DIMENSIONS`. A variable set to the empty string counts as unset.
 ///
 /// The merged result is then checked as a whole: an LLM needs both a base URL and a model, an
 /// `openai` embedder needs a base URL, a model and its dimensions, and `MEMOS_EMBEDDINGS_*`
-/// settings for a built-in embedder are an error (unless `MEMOS_EMBEDDER=builtin` was chosen
-/// explicitly) since they show a configuration that does not do what its author meant.
+/// settings for a built-in embedder (or `MEMOS_MINILM_DIR` for another than MiniLM) are an error
+/// (unless `MEMOS_EMBEDDER` was chosen explicitly) since they show a configuration that does not
+/// do what its author meant. Whether the MiniLM files exist is checked when the embedder is
+/// made, not here.
 ///
 /// API keys never appear in errors or descriptions.
 public struct ModelConfiguration: Sendable, Hashable, CustomStringConvertible {
@@ -122,25 +133,41 @@ public struct ModelConfiguration: Sendable, Hashable, CustomStringConvertible {
         throws(ModelConfigurationError) -> EmbedderChoice
     {
         let section = file.embedder
-        let kind = env.embedderKind ?? section?.kind ?? .builtin
+        let chosen = env.embedderKind ?? section?.kind ?? (env.miniLMDirectory != nil ? .miniLM : nil)
+        let kind = chosen ?? .builtin
         let source: String =
             if env.embedderKind != nil {
                 "\(EnvironmentSettings.embedder)=\(kind.rawValue)"
             } else if let section {
                 "embedder kind \(kind.rawValue) in \(fileName) (line \(section.kindLine))"
+            } else if chosen != nil {
+                "\(EnvironmentSettings.miniLMDirectory) (which chooses the minilm embedder)"
             } else {
                 "the default builtin embedder"
             }
+        if env.embedderKind == nil, kind != .openAI,
+            let stray = EnvironmentSettings.embeddingNames.first(where: { env.isSet($0) })
+        {
+            throw .incomplete(
+                "\(stray) is set but the embedder is \(source); set \(EnvironmentSettings.embedder)=openai to use it")
+        }
+        if env.embedderKind == nil, kind != .miniLM, env.miniLMDirectory != nil {
+            throw .incomplete(
+                "\(EnvironmentSettings.miniLMDirectory) is set but the embedder is \(source); "
+                    + "set \(EnvironmentSettings.embedder)=minilm to use it")
+        }
 
         switch kind {
         case .builtin:
-            if env.embedderKind == nil,
-                let stray = EnvironmentSettings.embeddingNames.first(where: { env.isSet($0) })
-            {
+            guard chosen == nil, let directory = env.defaultMiniLMDirectory else { return .builtin }
+            return .miniLM(directory: directory, required: false)
+        case .miniLM:
+            let fileDirectory = section?.kind == .miniLM ? section?.directory : nil
+            guard let directory = env.miniLMDirectory ?? fileDirectory ?? env.defaultMiniLMDirectory else {
                 throw .incomplete(
-                    "\(stray) is set but the embedder is \(source); set \(EnvironmentSettings.embedder)=openai to use it")
+                    "\(source) needs \(EnvironmentSettings.miniLMDirectory) (no HOME or XDG_CACHE_HOME for the default model directory)")
             }
-            return .builtin
+            return .miniLM(directory: directory, required: true)
         case .openAI:
             // File settings only count when the file itself chose openai (a builtin section has none).
             let fileSection = section?.kind == .openAI ? section : nil
@@ -189,10 +216,20 @@ public enum ModelConfigurationError: Error, Equatable, CustomStringConvertible {
 // MARK: - Values
 
 enum EmbedderKind: String {
+    /// The hashing embedder; also spelled `hashing`.
     case builtin
+    case miniLM = "minilm"
     case openAI = "openai"
 
-    static let names = "builtin or openai"
+    static let names = "minilm, hashing (or builtin) or openai"
+
+    init?(name: String) {
+        if name == "hashing" {
+            self = .builtin
+        } else {
+            self.init(rawValue: name)
+        }
+    }
 }
 
 /// Checks shared by the file and the environment; each returns a message to attach to the
@@ -253,10 +290,17 @@ enum SettingValue {
     }
 
     static func kind(_ text: String) -> Result<EmbedderKind, Message> {
-        guard let kind = EmbedderKind(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+        guard let kind = EmbedderKind(name: text.trimmingCharacters(in: .whitespaces)) else {
             return .failure(Message("must be \(EmbedderKind.names), got '\(text)'"))
         }
         return .success(kind)
+    }
+
+    /// A directory path; relative paths are taken from the working directory.
+    static func directory(_ text: String) -> Result<URL, Message> {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.contains("\0") else { return .failure(Message("must be a directory path")) }
+        return .success(URL(filePath: trimmed, directoryHint: .notDirectory).standardizedFileURL)
     }
 
     struct Message: Error {
@@ -278,6 +322,10 @@ struct EnvironmentSettings {
     static let embeddingsAPIKey = "MEMOS_EMBEDDINGS_API_KEY"
     static let embeddingsDimensions = "MEMOS_EMBEDDINGS_DIMENSIONS"
     static let embeddingNames = [embeddingsBaseURL, embeddingsModel, embeddingsAPIKey, embeddingsDimensions]
+    static let miniLMDirectory = "MEMOS_MINILM_DIR"
+    /// Where `scripts/setup.sh` puts the MiniLM model, below the user's cache directory (the
+    /// same rule as `MiniLM.defaultDirectory` in MemOSMiniLM, which this module cannot import).
+    static let miniLMCacheSubpath = "memos-gateway/models/all-MiniLM-L6-v2"
 
     private let values: [String: String]
     var llmBaseURL: URL?
@@ -289,6 +337,10 @@ struct EnvironmentSettings {
     var embeddingsModel: String?
     var embeddingsAPIKey: String?
     var embeddingsDimensions: Int?
+    var miniLMDirectory: URL?
+    /// `$MEMOS_MINILM_DIR`, else `${XDG_CACHE_HOME:-$HOME/.cache}/memos-gateway/models/all-MiniLM-L6-v2`;
+    /// `nil` when the environment names no home or cache directory.
+    var defaultMiniLMDirectory: URL?
 
     init(_ environment: [String: String]) throws(ModelConfigurationError) {
         values = environment.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
@@ -301,6 +353,11 @@ struct EnvironmentSettings {
         embeddingsModel = try value(Self.embeddingsModel, SettingValue.model)
         embeddingsAPIKey = try value(Self.embeddingsAPIKey, SettingValue.apiKey)
         embeddingsDimensions = try value(Self.embeddingsDimensions, SettingValue.dimensions)
+        miniLMDirectory = try value(Self.miniLMDirectory, SettingValue.directory)
+        let cache = values["XDG_CACHE_HOME"] ?? values["HOME"].map { $0 + "/.cache" }
+        defaultMiniLMDirectory =
+            miniLMDirectory
+            ?? cache.map { URL(filePath: $0 + "/" + Self.miniLMCacheSubpath, directoryHint: .notDirectory).standardizedFileURL }
     }
 
     func isSet(_ name: String) -> Bool { values[name] != nil }
@@ -336,6 +393,7 @@ struct ModelFileSettings {
         var model: String?
         var apiKey: String?
         var dimensions: Int?
+        var directory: URL?
     }
 
     var llm: LLM?
@@ -349,7 +407,7 @@ struct ModelFileParser {
     private typealias Entry = (key: String, keyNode: Node, value: Node)
 
     static let llmKeys = ["base_url", "model", "api_key", "timeout_seconds", "max_retries"]
-    static let embedderKeys = ["kind", "base_url", "model", "api_key", "dimensions"]
+    static let embedderKeys = ["kind", "base_url", "model", "api_key", "dimensions", "directory"]
 
     func parse(_ yaml: String) throws(ModelConfigurationError) -> ModelFileSettings {
         let root: Node
@@ -402,10 +460,13 @@ struct ModelFileParser {
             line: line(of: section.keyNode), kind: kind, kindLine: line(of: kindEntry.keyNode))
         for entry in entries where entry.key != "kind" {
             let name = "embedder.\(entry.key)"
-            if kind == .builtin {
-                throw invalid(at: entry.keyNode, "\(name) is only allowed with kind: openai (kind is builtin)")
+            let allowedKind: EmbedderKind = entry.key == "directory" ? .miniLM : .openAI
+            if kind != allowedKind {
+                throw invalid(
+                    at: entry.keyNode, "\(name) is only allowed with kind: \(allowedKind.rawValue) (kind is \(kind.rawValue))")
             }
             switch entry.key {
+            case "directory": embedder.directory = try value(entry, name, SettingValue.directory)
             case "base_url": embedder.baseURL = try value(entry, name, SettingValue.url)
             case "model": embedder.model = try value(entry, name, SettingValue.model)
             case "api_key": embedder.apiKey = try value(entry, name, SettingValue.apiKey, secret: true)

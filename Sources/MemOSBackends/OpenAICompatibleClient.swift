@@ -150,7 +150,7 @@ public struct OpenAICompatibleClient: Sendable {
     }
 
     /// At most `maxBytes` of a body, without waiting for the rest.
-    private static func prefix(of body: HTTPClientResponse.Body, maxBytes: Int) async throws -> ByteBuffer {
+    static func prefix(of body: HTTPClientResponse.Body, maxBytes: Int) async throws -> ByteBuffer {
         var buffer = ByteBuffer()
         for try await chunk in body {
             var chunk = chunk
@@ -163,7 +163,7 @@ public struct OpenAICompatibleClient: Sendable {
     }
 
     /// Maps a lower-level failure to the case that says what went wrong.
-    private func classify(_ error: any Error, url: String) -> BackendError {
+    func classify(_ error: any Error, url: String) -> BackendError {
         if error is NIOTooManyBytesError {
             return .malformedResponse(reason: "response body is larger than \(Self.maxResponseBytes / (1024 * 1024)) MiB")
         }
@@ -193,13 +193,13 @@ public struct OpenAICompatibleClient: Sendable {
     // MARK: - Helpers
 
     /// Wait before retry number `retry` (1-based): exponential, with jitter.
-    private func backoff(beforeRetry retry: Int) -> Duration {
+    func backoff(beforeRetry retry: Int) -> Duration {
         let exponential = endpoint.initialBackoff * (1 << min(retry - 1, 20))
         return min(exponential, maxRetryDelay) * Double.random(in: 0.5...1.0)
     }
 
     /// `Retry-After` in seconds (the HTTP-date form is ignored: the backoff applies instead).
-    private static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
         guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces),
             let seconds = Int(value), seconds >= 0
         else { return nil }
@@ -207,7 +207,7 @@ public struct OpenAICompatibleClient: Sendable {
     }
 
     /// The start of an error body, on one line, without the API key.
-    private func snippet(of body: ByteBuffer) -> String {
+    func snippet(of body: ByteBuffer) -> String {
         let text = redact(String(decoding: body.readableBytesView, as: UTF8.self))
         let oneLine = text.split(whereSeparator: \.isNewline).joined(separator: " ")
             .trimmingCharacters(in: .whitespaces)

@@ -11,11 +11,19 @@ public struct GatewayConfiguration: Sendable {
     public var port: Int
     /// Bodies above this get 413 before they are parsed.
     public var maxBodyBytes: Int
+    /// Artifact content (adapters, KV snapshots) is streamed, not parsed, so it has its own,
+    /// larger limit; above it `PUT /v1/artifacts/{id}/content` answers 413.
+    public var maxArtifactBytes: Int
+    public static let defaultMaxArtifactBytes = 512 * 1024 * 1024
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 * 1024 * 1024) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 * 1024 * 1024,
+        maxArtifactBytes: Int = GatewayConfiguration.defaultMaxArtifactBytes
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.maxArtifactBytes = maxArtifactBytes
     }
 }
 
@@ -51,7 +59,7 @@ public enum GatewayApplication {
         MemoryRoutes(governance: governance, body: body).register(on: v1)
         SubjectRoutes(governance: governance, body: body).register(on: v1)
         SchedulerRoutes(governance: governance, body: body).register(on: v1)
-        ArtifactRoutes(governance: governance, body: body).register(on: v1)
+        ArtifactRoutes(governance: governance, body: body, maxContentBytes: configuration.maxArtifactBytes).register(on: v1)
         CubeArchiveRoutes(governance: governance, body: body).register(on: v1)
         MemStoreRoutes(governance: governance, body: body).register(on: v1)
         ChatRoutes(governance: governance, body: body).register(on: v1)

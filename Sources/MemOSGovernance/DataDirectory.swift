@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import MemOSBackends
+import Logging
 import MemOSCore
+import MemOSMiniLM
 import MemOSStore
 
 /// The on-disk home of one gateway: its master key file and its database.
@@ -67,6 +69,12 @@ public struct Governance: Sendable {
     public let languageModel: (any LanguageModel)?
     /// Background tasks, working memory, next-scene preloading and activation memory.
     public let scheduler: MemScheduler
+    /// Chat with memory over `languageModel` (refused with a clear problem when it is nil).
+    public var chat: ChatService { ChatService(memories: memories, scheduler: scheduler, model: languageModel) }
+    /// Parametric memory (adapters) and activation KV snapshots: sealed, labelled, versioned, erasable.
+    public var artifacts: ArtifactService {
+        ArtifactService(store: store, keyring: keyring, memories: memories, scheduler: scheduler, activePolicy: activePolicy)
+    }
     let store: any GovernanceStore
 
     /// Opens governance over a store. `audit` and `sealer` replace the hash-chained trail and
@@ -100,10 +108,13 @@ public struct Governance: Sendable {
             sealer: nullKeyringAndAudit ? .unencryptedForBenchmarks(keyring: keyring) : nil,
             fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker,
             activePolicy: activePolicy)
+        memories.addErasureObserver(ArtifactErasureObserver(store: store, keyring: keyring, audit: audit))
         let governance = Governance(
             activePolicy: activePolicy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
             tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,
-            languageModel: languageModel, scheduler: MemScheduler(memories: memories), store: store)
+            languageModel: languageModel, scheduler: MemScheduler(memories: memories, activePolicy: activePolicy), store: store)
+        await governance.scheduler.attach()
+        memories.addErasureObserver(SchedulerErasureObserver(scheduler: governance.scheduler))
         try await audit.append(
             AuditEvent(
                 tenantID: nil, actorKind: "system", action: "policy.load", details: ["policy_hash": policy.hash]))
@@ -115,14 +126,16 @@ public struct Governance: Sendable {
         (try? await store.ping()) != nil
     }
 
-    /// Signed audit checkpoints on a timer (even when idle) and retention sweeps, until cancelled.
+    /// Signed audit checkpoints on a timer (even when idle) and the scheduler (retention sweeps,
+    /// lifecycle passes, working-memory timers), until cancelled.
     public func runBackgroundTasks() async {
         let sweeper = RetentionSweeper(memories: memories, activePolicy: activePolicy)
         await withTaskGroup(of: Void.self) { group in
             if let auditLog {
                 group.addTask { await auditLog.runCheckpointTimer() }
             }
-            group.addTask { await sweeper.run() }
+            // Retention purges run as scheduler tasks, with its other periodic work.
+            group.addTask { await scheduler.run(retention: sweeper) }
         }
     }
 
@@ -149,10 +162,29 @@ public struct Governance: Sendable {
     }
 
     /// The configured embedder; the built-in one needs no server.
-    static func embedder(for choice: EmbedderChoice) -> any Embedder {
+    ///
+    /// MiniLM is loaded (and its files verified) here, once per process: wrong weights always
+    /// stop startup with an error naming the file; missing weights do too when MiniLM was chosen
+    /// explicitly, and otherwise (the default) leave the hashing embedder with a logged notice.
+    static func embedder(for choice: EmbedderChoice) throws -> any Embedder {
         switch choice {
-        case .builtin: HashingEmbedder()
-        case .openAI(let endpoint, let dimensions): OpenAICompatibleEmbedder(endpoint: endpoint, dimensions: dimensions)
+        case .builtin: return HashingEmbedder()
+        case .miniLM(let directory, let required):
+            let logger = Logger(label: "memos-gateway.models")
+            switch Result(catching: { () throws(MiniLMError) in try MiniLMEmbedder.shared(directory: directory) }) {
+            case .success(let embedder):
+                logger.info("embedder", metadata: ["embedder": .string(embedder.identifier), "directory": .string(directory.path)])
+                return embedder
+            case .failure(.missingFile(let path)) where !required:
+                logger.notice(
+                    "MiniLM weights not found, using the builtin hashing embedder (run scripts/setup.sh or set MEMOS_MINILM_DIR)",
+                    metadata: ["missing": .string(path)])
+                return HashingEmbedder()
+            case .failure(let error):
+                throw error
+            }
+        case .openAI(let endpoint, let dimensions):
+            return OpenAICompatibleEmbedder(endpoint: endpoint, dimensions: dimensions)
         }
     }
 }

@@ -5,12 +5,22 @@ import Logging
 import MemOSGateway
 import MemOSGovernance
 
-/// The server executable: parse settings, open the data directory, serve until SIGTERM.
+/// The executable: `serve` (the default, so `memos-gateway --data-dir DIR` runs the server) and
+/// `mcp` (a Model Context Protocol server on stdio that forwards to a running gateway).
 @main
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memos-gateway",
-        abstract: "Serve the MemOS Gateway HTTP API.",
+        abstract: "The MemOS Gateway: a governed memory OS for LLM agents.",
+        subcommands: [ServeCommand.self, MCPCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
+
+/// The server: parse settings, open the data directory, serve until SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the MemOS Gateway HTTP API (the default command).",
         discussion: """
             The data directory must have been created by `memos-admin init`; the gateway refuses to \
             start without its master key (or MEMOS_MASTER_KEY). Every option can also come from the \

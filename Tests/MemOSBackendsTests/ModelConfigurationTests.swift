@@ -131,7 +131,10 @@ struct ModelConfigurationTests {
                 ["MEMOS_EMBEDDER": "openai", "MEMOS_EMBEDDINGS_BASE_URL": "http://e/v1", "MEMOS_EMBEDDINGS_MODEL": "m"],
                 "MEMOS_EMBEDDER=openai needs MEMOS_EMBEDDINGS_DIMENSIONS"
             ),
-            (["MEMOS_EMBEDDER": "sentence-transformers"], "MEMOS_EMBEDDER must be builtin or openai, got 'sentence-transformers'"),
+            (
+                ["MEMOS_EMBEDDER": "sentence-transformers"],
+                "MEMOS_EMBEDDER must be minilm, hashing (or builtin) or openai, got 'sentence-transformers'"
+            ),
             (
                 ["MEMOS_EMBEDDINGS_MODEL": "bge-m3"],
                 "MEMOS_EMBEDDINGS_MODEL is set but the embedder is the default builtin embedder; set MEMOS_EMBEDDER=openai to use it"
@@ -186,7 +189,7 @@ struct ModelConfigurationTests {
             ),
             (
                 "embedder:\n  model: bge-m3\n",
-                "models.yaml, line 1, column 1: embedder needs 'kind' (builtin or openai)"
+                "models.yaml, line 1, column 1: embedder needs 'kind' (minilm, hashing (or builtin) or openai)"
             ),
             (
                 "llm:\n  base_url: ftp://h/v1\n  model: m\n",
@@ -231,6 +234,111 @@ struct ModelConfigurationTests {
         let completed = try? ModelConfiguration.resolve(
             yaml: "llm:\n  model: m\n", environment: ["MEMOS_LLM_BASE_URL": "http://h/v1"])
         #expect(completed?.llm?.model == "m")
+    }
+
+    // MARK: MiniLM
+
+    static let home = ["HOME": "/home/ada"]
+    static let defaultMiniLM = "/home/ada/.cache/memos-gateway/models/all-MiniLM-L6-v2"
+
+    /// A MiniLM choice as (directory path, required), to compare without URL spelling details.
+    static func miniLM(_ choice: EmbedderChoice) -> MiniLMChoice? {
+        guard case .miniLM(let directory, let required) = choice else { return nil }
+        return MiniLMChoice(path: directory.path, required: required)
+    }
+
+    struct MiniLMChoice: Equatable {
+        let path: String
+        let required: Bool
+    }
+
+    @Test("By default MiniLM is used from the user's cache directory when its weights are there")
+    func miniLMDefault() throws {
+        let configuration = try ModelConfiguration.resolve(yaml: nil, environment: Self.home)
+        #expect(Self.miniLM(configuration.embedder) == MiniLMChoice(path: Self.defaultMiniLM, required: false))
+        #expect(configuration.embedder.description.hasSuffix("(if present, else builtin)"))
+        let xdg = try ModelConfiguration.resolve(yaml: nil, environment: ["HOME": "/home/ada", "XDG_CACHE_HOME": "/var/cache/ada"])
+        #expect(
+            Self.miniLM(xdg.embedder)
+                == MiniLMChoice(path: "/var/cache/ada/memos-gateway/models/all-MiniLM-L6-v2", required: false))
+        // The LLM settings are independent of the embedder.
+        #expect(configuration.llm == nil)
+    }
+
+    @Test(
+        "Hashing chosen by name, in the environment or the file, is used even when MiniLM weights exist",
+        arguments: [
+            (nil, ["MEMOS_EMBEDDER": "hashing"]),
+            (nil, ["MEMOS_EMBEDDER": "builtin"]),
+            ("embedder:\n  kind: hashing\n", [:]),
+            ("embedder:\n  kind: builtin\n", [:]),
+        ] as [(String?, [String: String])])
+    func hashingChosen(yaml: String?, environment: [String: String]) throws {
+        let configuration = try ModelConfiguration.resolve(yaml: yaml, environment: environment.merging(Self.home) { $1 })
+        #expect(configuration.embedder == .builtin)
+    }
+
+    @Test("MiniLM chosen explicitly is required, from MEMOS_MINILM_DIR, the file or the default directory")
+    func miniLMExplicit() throws {
+        let chosen = try ModelConfiguration.resolve(yaml: nil, environment: ["MEMOS_EMBEDDER": "minilm", "HOME": "/home/ada"])
+        #expect(Self.miniLM(chosen.embedder) == MiniLMChoice(path: Self.defaultMiniLM, required: true))
+        #expect(chosen.embedder.description == "minilm \(Self.defaultMiniLM)")
+
+        // MEMOS_MINILM_DIR alone chooses MiniLM: pointing at weights means wanting them.
+        let pointed = try ModelConfiguration.resolve(yaml: nil, environment: ["MEMOS_MINILM_DIR": "/opt/models/minilm/"])
+        #expect(Self.miniLM(pointed.embedder) == MiniLMChoice(path: "/opt/models/minilm", required: true))
+
+        let file = "embedder:\n  kind: minilm\n  directory: /srv/minilm\n"
+        let fromFile = try ModelConfiguration.resolve(yaml: file, environment: Self.home)
+        #expect(Self.miniLM(fromFile.embedder) == MiniLMChoice(path: "/srv/minilm", required: true))
+        let overridden = try ModelConfiguration.resolve(yaml: file, environment: ["MEMOS_MINILM_DIR": "/tmp/m"])
+        #expect(Self.miniLM(overridden.embedder) == MiniLMChoice(path: "/tmp/m", required: true))
+
+        // The environment's choice wins over the file's.
+        let openAIFile = Self.fullFile
+        let switched = try ModelConfiguration.resolve(yaml: openAIFile, environment: ["MEMOS_EMBEDDER": "minilm", "HOME": "/h"])
+        #expect(
+            Self.miniLM(switched.embedder) == MiniLMChoice(path: "/h/.cache/memos-gateway/models/all-MiniLM-L6-v2", required: true))
+    }
+
+    @Test(
+        "MiniLM settings that cannot take effect are reported",
+        arguments: [
+            (nil, ["MEMOS_EMBEDDER": "minilm"], "MEMOS_EMBEDDER=minilm needs MEMOS_MINILM_DIR (no HOME or XDG_CACHE_HOME for the default model directory)"),
+            (
+                "embedder:\n  kind: hashing\n", ["MEMOS_MINILM_DIR": "/m"],
+                "MEMOS_MINILM_DIR is set but the embedder is embedder kind builtin in models.yaml (line 2); set MEMOS_EMBEDDER=minilm to use it"
+            ),
+            (
+                nil, ["MEMOS_MINILM_DIR": "/m", "MEMOS_EMBEDDINGS_MODEL": "bge-m3"],
+                "MEMOS_EMBEDDINGS_MODEL is set but the embedder is MEMOS_MINILM_DIR (which chooses the minilm embedder); set MEMOS_EMBEDDER=openai to use it"
+            ),
+            (
+                "embedder:\n  kind: minilm\n", ["MEMOS_EMBEDDINGS_BASE_URL": "http://e/v1", "HOME": "/h"],
+                "MEMOS_EMBEDDINGS_BASE_URL is set but the embedder is embedder kind minilm in models.yaml (line 2); set MEMOS_EMBEDDER=openai to use it"
+            ),
+            (
+                "embedder:\n  kind: minilm\n  model: bge-m3\n", [:],
+                "models.yaml, line 3, column 3: embedder.model is only allowed with kind: openai (kind is minilm)"
+            ),
+            (
+                "embedder:\n  kind: openai\n  directory: /m\n", [:],
+                "models.yaml, line 3, column 3: embedder.directory is only allowed with kind: minilm (kind is openai)"
+            ),
+        ] as [(String?, [String: String], String)])
+    func miniLMErrors(yaml: String?, environment: [String: String], message: String) {
+        #expect(Self.error(yaml: yaml, environment)?.description == message)
+    }
+
+    @Test("MEMOS_EMBEDDER=openai ignores MEMOS_MINILM_DIR, as an explicit choice overrides stray settings")
+    func explicitChoiceOverridesMiniLMDirectory() throws {
+        let configuration = try ModelConfiguration.resolve(
+            yaml: nil,
+            environment: [
+                "MEMOS_EMBEDDER": "openai", "MEMOS_EMBEDDINGS_BASE_URL": "http://e/v1", "MEMOS_EMBEDDINGS_MODEL": "m",
+                "MEMOS_EMBEDDINGS_DIMENSIONS": "384", "MEMOS_MINILM_DIR": "/m",
+            ])
+        #expect(configuration.embedder == .openAI(BackendEndpoint(baseURL: URL(string: "http://e/v1")!, model: "m"), dimensions: 384))
     }
 
     @Test("load reports errors with the file's path")

@@ -27,12 +27,25 @@ public struct FakeResponse: Sendable {
     public var retryAfter: String?
     /// Wait this long before answering (to provoke timeouts).
     public var delay: Duration?
+    /// What a streamed chat answer (`"stream": true` in the request) sends as `delta.content`,
+    /// chunk by chunk, before `data: [DONE]`; nil answers streamed requests with `body` as usual.
+    public var streamChunks: [String]?
+    /// Sent after the chunks, as an OpenAI-style `{"error": …}` event instead of `[DONE]`.
+    public var streamError: String?
+    /// Pause between two streamed events.
+    public var chunkDelay: Duration?
 
-    public init(status: Int = 200, body: String = "", retryAfter: String? = nil, delay: Duration? = nil) {
+    public init(
+        status: Int = 200, body: String = "", retryAfter: String? = nil, delay: Duration? = nil,
+        streamChunks: [String]? = nil, streamError: String? = nil, chunkDelay: Duration? = nil
+    ) {
         self.status = status
         self.body = body
         self.retryAfter = retryAfter
         self.delay = delay
+        self.streamChunks = streamChunks
+        self.streamError = streamError
+        self.chunkDelay = chunkDelay
     }
 
     /// A JSON body built from dictionaries and arrays.
@@ -41,9 +54,53 @@ public struct FakeResponse: Sendable {
         return FakeResponse(status: status, body: String(decoding: data, as: UTF8.self), retryAfter: retryAfter)
     }
 
-    /// A chat completion whose first choice says `content`.
+    /// A chat completion whose first choice says `content`; streamed requests get it in
+    /// chunks of seven characters (cut mid-word, as model tokens are).
     public static func chat(_ content: String) -> FakeResponse {
-        .json(["id": "chatcmpl-1", "choices": [["index": 0, "message": ["role": "assistant", "content": content]]]])
+        var response = FakeResponse.json(
+            ["id": "chatcmpl-1", "choices": [["index": 0, "message": ["role": "assistant", "content": content]]]])
+        response.streamChunks = chunks(of: content, size: 7)
+        return response
+    }
+
+    /// A streamed chat answer in exactly these chunks (and the same text, joined, unstreamed).
+    public static func chatStream(_ chunks: [String], error: String? = nil, chunkDelay: Duration? = nil) -> FakeResponse {
+        var response = FakeResponse.chat(chunks.joined())
+        response.streamChunks = chunks
+        response.streamError = error
+        response.chunkDelay = chunkDelay
+        return response
+    }
+
+    /// `text` cut into pieces of `size` characters.
+    public static func chunks(of text: String, size: Int) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            pieces.append(String(rest.prefix(size)))
+            rest = rest.dropFirst(size)
+        }
+        return pieces
+    }
+
+    /// The server-sent events of a streamed answer, one `data:` line each.
+    var streamEvents: [String] {
+        var events = (streamChunks ?? []).enumerated().map { index, chunk -> String in
+            let delta: [String: Any] = index == 0 ? ["role": "assistant", "content": chunk] : ["content": chunk]
+            let object: [String: Any] = [
+                "id": "chatcmpl-1", "object": "chat.completion.chunk",
+                "choices": [["index": 0, "delta": delta, "finish_reason": NSNull()]],
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+            return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        }
+        if let streamError {
+            let data = (try? JSONSerialization.data(withJSONObject: ["error": ["message": streamError]])) ?? Data()
+            events.append("data: " + String(decoding: data, as: UTF8.self) + "\n\n")
+        } else {
+            events.append("data: [DONE]\n\n")
+        }
+        return events
     }
 
     /// An embeddings answer: `vectors[i]` with index `indices[i]` (default: position).
@@ -80,7 +137,8 @@ public actor RequestLog {
 
 /// A scripted OpenAI-compatible server on a free loopback port: `/v1/chat/completions` and
 /// `/v1/embeddings` record every request and answer with whatever `respond` returns for it
-/// (given the request and how many requests came before it).
+/// (given the request and how many requests came before it). A chat request with
+/// `"stream": true` gets the answer's `streamChunks` as server-sent events.
 public final class FakeOpenAIServer: Sendable {
     public typealias Responder = @Sendable (RecordedRequest, Int) async -> FakeResponse
 
@@ -137,6 +195,19 @@ public final class FakeOpenAIServer: Sendable {
                 let index = await log.record(recorded)
                 let answer = await respond(recorded, index)
                 if let delay = answer.delay { try? await Task.sleep(for: delay) }
+                if recorded.json["stream"] as? Bool == true, answer.status == 200, answer.streamChunks != nil {
+                    let events = answer.streamEvents
+                    let pause = answer.chunkDelay
+                    return Response(
+                        status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                        body: ResponseBody { writer in
+                            for event in events {
+                                try await writer.write(ByteBuffer(string: event))
+                                if let pause { try await Task.sleep(for: pause) }
+                            }
+                            try await writer.finish(nil)
+                        })
+                }
                 var fields = HTTPFields()
                 fields[.contentType] = "application/json"
                 if let retryAfter = answer.retryAfter { fields[.retryAfter] = retryAfter }

@@ -134,16 +134,19 @@ struct CubeOutput: Encodable {
     let name: String
     let subspace: String
     let createdAt: Date
+    /// Cube sharing: true when the caller reaches the cube through a share.
+    let shared: Bool
 
     init(_ view: CubeView) {
         id = view.id.uuidString.lowercased()
         name = view.name
         subspace = view.subspace
         createdAt = view.createdAt
+        shared = view.shared
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, subspace, createdAt = "created_at"
+        case id, name, subspace, createdAt = "created_at", shared
     }
 }
 

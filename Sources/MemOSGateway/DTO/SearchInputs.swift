@@ -53,9 +53,12 @@ struct SearchRequest: Decodable {
     let filter: MemoryFilter
     /// Whether a configured reranker re-scores the results (default true).
     let rerank: Bool
+    /// The conversation this search belongs to: the scheduler observes it and may answer it
+    /// from the session's preloaded memories.
+    let sessionID: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case query, topK = "top_k", cubes, filters, rerank
+        case query, topK = "top_k", cubes, filters, rerank, sessionID = "session_id"
     }
 
     init(from decoder: any Decoder) throws {
@@ -69,6 +72,7 @@ struct SearchRequest: Decodable {
         cubes = try c.decodeIfPresent([String].self, forKey: .cubes)
         filter = try c.decodeIfPresent(SearchFiltersInput.self, forKey: .filters)?.filter ?? MemoryFilter()
         rerank = try c.decodeIfPresent(Bool.self, forKey: .rerank) ?? true
+        sessionID = try c.decodeIfPresent(String.self, forKey: .sessionID)
     }
 }
 

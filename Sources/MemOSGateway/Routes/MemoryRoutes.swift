@@ -38,6 +38,15 @@ struct MemoryRoutes {
         group.post("memories/search") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
             let input = try await body.decode(SearchRequest.self, from: request)
+            if let session = input.sessionID {
+                let outcome = try await governance.scheduler.search(
+                    caller, session: session, query: input.query, topK: input.topK, cubes: input.cubes, filter: input.filter,
+                    rerank: input.rerank)
+                return try JSONCoding.response(
+                    SessionSearchEnvelope(
+                        results: outcome.hits.map { SearchResultOutput(memory: MemoryOutput($0.memory), score: $0.score) },
+                        sessionID: session, preloadHit: outcome.preloadHit))
+            }
             let hits = try await governance.memories.search(
                 caller, query: input.query, topK: input.topK, cubes: input.cubes, filter: input.filter, rerank: input.rerank)
             return try JSONCoding.response(

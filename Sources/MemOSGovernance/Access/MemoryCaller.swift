@@ -13,6 +13,10 @@ public struct MemoryCaller: Sendable {
     public let heldRoles: Set<String>
     /// Correlates audit records and watermarks with the request.
     public let requestID: String
+    /// Cube shares granting this caller access beyond its subspace grants; attached by
+    /// `MemoryService` when it resolves cubes (see Cubes/CubeShareGrants.swift). Empty, and so
+    /// granting nothing, until then.
+    let shares = CubeShareGrants()
 
     public init(tenant: TenantRecord, user: UserRecord, role: RoleDefinition, heldRoles: Set<String>, requestID: String) {
         self.tenant = tenant
@@ -50,7 +54,15 @@ public struct MemoryCaller: Sendable {
 
     public func may(_ access: SubspaceAccess, cube: CubeRecord) -> Bool {
         guard let subspace = Subspace(storageKey: cube.subspace) else { return false }
+        // Cube sharing: a share of this tenant's cube may add read or write, never manage.
         return may(access, in: subspace)
+            || (cube.tenantID == tenantID && access != .manage && shares.access(to: cube.id).contains(access))
+    }
+
+    /// Whether this caller reaches the cube only through a share (not its subspace grants).
+    public func isShared(_ cube: CubeRecord) -> Bool {
+        guard let subspace = Subspace(storageKey: cube.subspace), !may(.read, in: subspace) else { return false }
+        return may(.read, cube: cube)
     }
 
     /// How a cube's subspace is shown to this caller: `persona`, `persona:<role>`, `team/<name>`, `tenant`.

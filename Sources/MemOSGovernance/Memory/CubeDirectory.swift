@@ -13,10 +13,17 @@ final class CubeDirectory: Sendable {
         var cubes: [CubeRecord]?
     }
 
-    private let store: any GatewayStore
+    private let store: any GovernanceStore
     private let entries = Mutex<[UUID: Entry]>([:])
+    /// Cube sharing: each tenant's shares, cached like its cubes, with the epoch that makes
+    /// attached grants stale when they change.
+    private struct ShareEntry {
+        var epoch = ShareEpoch()
+        var shares: [CubeShareRecord]?
+    }
+    private let shareEntries = Mutex<[UUID: ShareEntry]>([:])
 
-    init(store: any GatewayStore) {
+    init(store: any GovernanceStore) {
         self.store = store
     }
 
@@ -50,6 +57,32 @@ final class CubeDirectory: Sendable {
     func invalidate(tenantID: UUID) {
         entries.withLock { entries in
             entries[tenantID] = Entry(generation: (entries[tenantID]?.generation ?? 0) + 1, cubes: nil)
+        }
+        invalidateShares(tenantID: tenantID)
+    }
+
+    /// Cube sharing: every share of a tenant, and the epoch it was read at.
+    func shares(tenantID: UUID) async throws -> (shares: [CubeShareRecord], epoch: ShareEpoch, seen: Int) {
+        let (cached, epoch, seen) = shareEntries.withLock { entries -> ([CubeShareRecord]?, ShareEpoch, Int) in
+            let entry = entries[tenantID] ?? ShareEntry()
+            entries[tenantID] = entry
+            return (entry.shares, entry.epoch, entry.epoch.current)
+        }
+        if let cached { return (cached, epoch, seen) }
+        let loaded = try await store.cubeShares(tenantID: tenantID)
+        shareEntries.withLock { entries in
+            // A share changed while loading: keep that invalidation, answer with the old epoch.
+            if epoch.current == seen { entries[tenantID]?.shares = loaded }
+        }
+        return (loaded, epoch, seen)
+    }
+
+    /// Forgets a tenant's shares and makes every grant attached from them stale.
+    func invalidateShares(tenantID: UUID) {
+        shareEntries.withLock { entries in
+            let entry = entries[tenantID] ?? ShareEntry()
+            entry.epoch.advance()
+            entries[tenantID] = ShareEntry(epoch: entry.epoch, shares: nil)
         }
     }
 }

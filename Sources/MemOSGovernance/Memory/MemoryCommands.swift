@@ -148,6 +148,8 @@ public struct CubeView: Sendable, Hashable {
     /// `persona`, `persona:<role>`, `team/<name>` or `tenant`, relative to the caller.
     public let subspace: String
     public let createdAt: Date
+    /// True when the caller reaches the cube only through a share (cube sharing).
+    public var shared: Bool = false
 }
 
 /// A page of a listing; `nextCursor` is nil on the last page.

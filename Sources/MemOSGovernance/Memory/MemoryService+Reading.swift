@@ -108,6 +108,26 @@ extension MemoryService {
     private func searchUnaudited(
         _ caller: MemoryCaller, query: String, topK: Int, cubes references: [String]?, filter: MemoryFilter, rerank: Bool
     ) async throws -> ([SearchHit], AuditNote) {
+        let cubes = try await searchTargets(caller, query: query, topK: topK, cubes: references)
+        let queryVector = try? await embedder.embed([query]).first
+        let ranked = try await rankedHits(
+            caller, query: query, vector: queryVector, depth: topK, cubes: cubes, filter: filter, rerank: rerank)
+        return try await presentHits(caller, ranked, topK: topK)
+    }
+
+    /// One ranked, not yet presented search result (the scheduler ranks its preloaded scenes
+    /// into the same shape, so both paths present, record usage and audit alike).
+    struct RankedHit: Sendable {
+        var score: Double
+        let item: MemoryItem
+        let governance: MemoryGovernance
+        let cube: CubeView
+    }
+
+    /// Validates a search and returns the cubes it covers: the named ones, or every readable one.
+    func searchTargets(_ caller: MemoryCaller, query: String, topK: Int, cubes references: [String]?) async throws
+        -> [CubeRecord]
+    {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GovernanceError.invalidInput(field: "query", message: "must not be empty")
         }
@@ -126,7 +146,15 @@ extension MemoryService {
         } else {
             cubes = try await readableCubes(caller)
         }
-        let queryVector = try? await embedder.embed([query]).first
+        return cubes
+    }
+
+    /// Hybrid search over the cubes, reranked when asked and a reranker exists, with the
+    /// persona's working memory boosted; at most `depth` per cube, best first.
+    func rankedHits(
+        _ caller: MemoryCaller, query: String, vector queryVector: [Float]?, depth topK: Int, cubes: [CubeRecord],
+        filter: MemoryFilter, rerank: Bool
+    ) async throws -> [RankedHit] {
         let retrievalQuery = RetrievalQuery(text: query, vector: queryVector, options: retrieval)
         let reranking = rerank ? reranker : nil
         let depth = reranking == nil ? topK : max(topK, Self.rerankDepth)
@@ -144,7 +172,7 @@ extension MemoryService {
                     admits: { presenter.mayRead($0, caller: caller) }) ?? []
             found += hits.map { ($0.0, $0.1, cubeView) }
         }
-        var ranked = found.map { (score: $0.0.score, item: $0.0.item, governance: $0.1, cube: $0.2) }
+        var ranked = found.map { RankedHit(score: $0.0.score, item: $0.0.item, governance: $0.1, cube: $0.2) }
         if let reranking, !ranked.isEmpty {
             ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item.id < $1.item.id }
             ranked = Array(ranked.prefix(depth))
@@ -154,8 +182,13 @@ extension MemoryService {
                 for index in ranked.indices { ranked[index].score = scores[index] }
             }
         }
-        // The persona's working memory is consulted first: its matches count double, so they
-        // lead unless a long-term memory matches far better, and scores stay in order.
+        boostWorkingMemory(&ranked, caller: caller, cubes: cubes)
+        return ranked
+    }
+
+    /// The persona's working memory is consulted first: its matches count double, so they
+    /// lead unless a long-term memory matches far better, and scores stay in order.
+    func boostWorkingMemory(_ ranked: inout [RankedHit], caller: MemoryCaller, cubes: [CubeRecord]) {
         let ownPersona = caller.personaSubspace.storageKey
         let personaCubes = Set(cubes.filter { $0.subspace == ownPersona }.map(\.id))
         for index in ranked.indices
@@ -163,6 +196,11 @@ extension MemoryService {
             ranked[index].score *= Self.workingMemoryBoost
         }
         ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.item.id < $1.item.id }
+    }
+
+    /// The best `topK` hits as the caller may see them (checked again, redacted, watermarked),
+    /// with their retrievals counted, and what the audit record says of them.
+    func presentHits(_ caller: MemoryCaller, _ ranked: [RankedHit], topK: Int) async throws -> ([SearchHit], AuditNote) {
         let stamp = try await stamp()
         // Checked again on every returned item, whatever the index admitted.
         let results = ranked.prefix(topK).compactMap { hit in
@@ -325,6 +363,7 @@ extension MemoryService {
     /// The memory with its cube, if the caller may read it; otherwise not found, whatever the
     /// reason (another tenant, a subspace without a grant, a label above the clearance).
     func readableStored(_ caller: MemoryCaller, id: UUID) async throws -> StoredMemory {
+        try await attachShares(caller)  // cube sharing: a shared cube's memories are readable
         guard let record = try await translatingStoreErrors({ try await self.store.memory(tenantID: caller.tenantID, id: id) }),
             let cube = try await translatingStoreErrors({ try await self.directory.cube(tenantID: caller.tenantID, id: record.cubeID) }),
             caller.may(.read, cube: cube)

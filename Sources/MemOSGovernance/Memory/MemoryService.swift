@@ -129,7 +129,8 @@ public final class MemoryService: Sendable {
         }
     }
 
-    private func parseSubspace(_ requested: String?, caller: MemoryCaller) throws -> Subspace {
+    /// Internal (not private) so cube import places its new cube like `createCube` does.
+    func parseSubspace(_ requested: String?, caller: MemoryCaller) throws -> Subspace {
         switch requested {
         case nil, "persona":
             return caller.personaSubspace
@@ -149,7 +150,8 @@ public final class MemoryService: Sendable {
     }
 
     func readableCubes(_ caller: MemoryCaller) async throws -> [CubeRecord] {
-        try await directory.cubes(tenantID: caller.tenantID).filter { caller.may(.read, cube: $0) }
+        try await attachShares(caller)  // cube sharing: shared cubes are readable too
+        return try await directory.cubes(tenantID: caller.tenantID).filter { caller.may(.read, cube: $0) }
     }
 
     func defaultCube(_ caller: MemoryCaller) async throws -> CubeRecord {
@@ -182,13 +184,17 @@ public final class MemoryService: Sendable {
     /// A cube the caller may not read answers exactly like a missing one.
     func resolveCube(_ caller: MemoryCaller, reference: String?, access: SubspaceAccess) async throws -> CubeRecord {
         let cube: CubeRecord
+        try await attachShares(caller)  // cube sharing: shares count as grants below
         if let reference {
             if let id = UUID(uuidString: reference) {
                 guard let found = try await directory.cube(tenantID: caller.tenantID, id: id), caller.may(.read, cube: found)
                 else { throw GovernanceError.notFound("no cube '\(reference)'") }
                 cube = found
             } else {
-                let matches = try await readableCubes(caller).filter { $0.name == reference }
+                // Cube sharing: the caller's own cubes win a name clash with cubes shared with it.
+                let named = try await readableCubes(caller).filter { $0.name == reference }
+                let owned = named.filter { !caller.isShared($0) }
+                let matches = owned.isEmpty ? named : owned
                 guard let first = matches.first else { throw GovernanceError.notFound("no cube '\(reference)'") }
                 guard matches.count == 1 else {
                     throw GovernanceError.conflict(
@@ -213,8 +219,13 @@ public final class MemoryService: Sendable {
     }
 
     func view(of cube: CubeRecord, for caller: MemoryCaller) -> CubeView {
-        let subspace = Subspace(storageKey: cube.subspace).map(caller.displayName(of:)) ?? cube.subspace
-        return CubeView(id: cube.id, name: cube.name, subspace: subspace, createdAt: cube.createdAt)
+        var subspace = Subspace(storageKey: cube.subspace).map(caller.displayName(of:)) ?? cube.subspace
+        // Cube sharing: another user's persona is shown by its storage key, never as "persona".
+        if case .persona(let owner, _)? = Subspace(storageKey: cube.subspace), owner != caller.user.id {
+            subspace = cube.subspace
+        }
+        return CubeView(
+            id: cube.id, name: cube.name, subspace: subspace, createdAt: cube.createdAt, shared: caller.isShared(cube))
     }
 
     // MARK: Store errors

@@ -19,75 +19,62 @@ public struct RefinementTask: Sendable {
     public var finishedAt: Date?
 }
 
-/// Runs fine-mode refinements in the background with bounded concurrency and retries.
+/// Runs fine-mode refinements in the background as `refine` tasks of the scheduler's queue
+/// (bounded concurrency, retries with backoff), so they show in `GET /v1/scheduler/status`.
 ///
 /// The fast form of the memories is already committed when a task is queued, so a failed or
 /// lost refinement (the queue lives in memory) never loses what the client stored.
 actor RefinementQueue {
     typealias Job = @Sendable () async throws -> [UUID]
 
-    private let maxConcurrent: Int
-    private let maxAttempts: Int
-    private let backoff: Duration
-    private var tasks: [UUID: RefinementTask] = [:]
-    private var waiting: [(UUID, Job)] = []
-    private var running = 0
+    /// The queue refinements run on; the scheduler replaces it with the shared one at startup.
+    private(set) var queue: SchedulerTaskQueue
 
     init(maxConcurrent: Int = 2, maxAttempts: Int = 3, backoff: Duration = .milliseconds(500)) {
-        self.maxConcurrent = maxConcurrent
-        self.maxAttempts = maxAttempts
-        self.backoff = backoff
+        queue = SchedulerTaskQueue(
+            maxConcurrent: maxConcurrent, maxAttempts: maxAttempts, backoff: backoff, describe: RefinementQueue.describe)
     }
 
-    func enqueue(tenantID: UUID, job: @escaping Job) -> RefinementTask {
-        let task = RefinementTask(
-            id: UUID.v7(), tenantID: tenantID, status: .queued, attempts: 0, createdMemoryIDs: [], error: nil,
-            createdAt: Date(), finishedAt: nil)
-        tasks[task.id] = task
-        waiting.append((task.id, job))
-        startWaiting()
-        return task
+    /// Runs later refinements on `queue` (the scheduler's, shared by every task kind).
+    func use(_ queue: SchedulerTaskQueue) {
+        self.queue = queue
+    }
+
+    func enqueue(tenantID: UUID, job: @escaping Job) async -> RefinementTask {
+        let record = await queue.enqueue(.refine, owner: tenantID.uuidString.lowercased()) { _ in
+            let created = try await job()
+            return ["created": created.map { $0.uuidString.lowercased() }.joined(separator: ",")]
+        }
+        return Self.task(record, tenantID: tenantID)
     }
 
     /// A task, only for its own tenant.
-    func task(id: UUID, tenantID: UUID) -> RefinementTask? {
-        guard let task = tasks[id], task.tenantID == tenantID else { return nil }
-        return task
+    func task(id: UUID, tenantID: UUID) async -> RefinementTask? {
+        guard let record = await queue.task(id: id), record.kind == .refine,
+            record.owner == tenantID.uuidString.lowercased()
+        else { return nil }
+        return Self.task(record, tenantID: tenantID)
     }
 
-    private func startWaiting() {
-        while running < maxConcurrent, !waiting.isEmpty {
-            let (id, job) = waiting.removeFirst()
-            running += 1
-            tasks[id]?.status = .running
-            Task { await self.run(id: id, job: job) }
-        }
+    private static func task(_ record: SchedulerTaskRecord, tenantID: UUID) -> RefinementTask {
+        let created = (record.result["created"] ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+        return RefinementTask(
+            id: record.id, tenantID: tenantID, status: RefinementTask.Status(rawValue: record.state.rawValue) ?? .queued,
+            attempts: record.attempts, createdMemoryIDs: created, error: record.lastError, createdAt: record.enqueuedAt,
+            finishedAt: record.finishedAt)
     }
 
-    private func run(id: UUID, job: Job) async {
-        var lastError = ""
-        for attempt in 1...maxAttempts {
-            tasks[id]?.attempts = attempt
-            do {
-                let created = try await job()
-                finish(id: id, status: .succeeded, created: created, error: nil)
-                return
-            } catch {
-                lastError = "\(error)"
-                if attempt < maxAttempts {
-                    try? await Task.sleep(for: backoff * (1 << (attempt - 1)))
-                }
+    /// A failure as shown to clients: the governance error's message when it cannot quote
+    /// memory text, else its kind.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as GovernanceError:
+            switch error {
+            case .unavailable, .integrity, .conflict, .notFound, .forbidden, .unauthenticated: "\(error)"
+            case .invalidInput, .upstream: MemoryService.reason(of: error)
             }
+        case let failure as PermanentTaskFailure: failure.description
+        default: SchedulerTaskQueue.typeName(error)
         }
-        finish(id: id, status: .failed, created: [], error: lastError)
-    }
-
-    private func finish(id: UUID, status: RefinementTask.Status, created: [UUID], error: String?) {
-        tasks[id]?.status = status
-        tasks[id]?.createdMemoryIDs = created
-        tasks[id]?.error = error
-        tasks[id]?.finishedAt = Date()
-        running -= 1
-        startWaiting()
     }
 }

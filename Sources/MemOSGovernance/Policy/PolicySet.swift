@@ -25,12 +25,14 @@ public struct PolicySet: Sendable {
     public let pii: PIIPolicy
     /// Maximum ages and the sweep interval (`retention.yaml`).
     public let retention: RetentionPolicy
+    /// Queue, working memory, preloading, activation and lifecycle tunables (`scheduler.yaml`).
+    public let scheduler: SchedulerPolicy
 
     /// Public so tests and tools can assemble a policy set without a directory on disk; the
     /// optional parts default to the built-in policies (those of the shipped files).
     public init(
         roles: RolePolicy, hash: String, directory: URL, labels: LabelScale = .standard, watermark: WatermarkPolicy = .standard,
-        pii: PIIPolicy = .standard, retention: RetentionPolicy = .standard
+        pii: PIIPolicy = .standard, retention: RetentionPolicy = .standard, scheduler: SchedulerPolicy = .standard
     ) {
         self.roles = roles
         self.hash = hash
@@ -39,12 +41,13 @@ public struct PolicySet: Sendable {
         self.watermark = watermark
         self.pii = pii
         self.retention = retention
+        self.scheduler = scheduler
     }
 
     /// Loads and validates the policy directory; any problem is fatal to the caller by design,
     /// since running with a half-understood policy is worse than not running.
     ///
-    /// `roles.yaml` is required. `labels.yaml`, `pii.yaml` and `retention.yaml` are optional: when
+    /// `roles.yaml` is required. `labels.yaml`, `pii.yaml`, `retention.yaml` and `scheduler.yaml` are optional: when
     /// one is missing, the built-in policy applies, which is identical to the shipped file. Other
     /// `*.yaml` files are hashed but not read.
     ///
@@ -78,7 +81,8 @@ public struct PolicySet: Sendable {
             // shifting bytes between a name and a content.
             hasher.update(data: Self.frame(Data(name.utf8)))
             hasher.update(data: Self.frame(data))
-            if [rolesFileName, LabelPolicy.fileName, PIIPolicy.fileName, RetentionPolicy.fileName].contains(name) {
+            if [rolesFileName, LabelPolicy.fileName, PIIPolicy.fileName, RetentionPolicy.fileName, SchedulerPolicy.fileName]
+                .contains(name) {
                 files[name] = data
             }
         }
@@ -111,11 +115,14 @@ public struct PolicySet: Sendable {
         let retention = try text(RetentionPolicy.fileName).map { text throws(PolicyError) in
             try RetentionPolicy.parse(yaml: text, scale: labels.scale)
         } ?? .standard
+        let scheduler = try text(SchedulerPolicy.fileName).map { text throws(PolicyError) in
+            try SchedulerPolicy.parse(yaml: text)
+        } ?? .standard
 
         let hash = ByteEncoding.hex(hasher.finalize())
         return PolicySet(
             roles: roles, hash: hash, directory: directory, labels: labels.scale, watermark: labels.watermark, pii: pii,
-            retention: retention)
+            retention: retention, scheduler: scheduler)
     }
 
     private static func frame(_ data: Data) -> Data {

@@ -1,0 +1,28 @@
+import Foundation
+import MemOSStore
+
+/// Makes erasure reach what the scheduler derived from memories: stored activation prefixes
+/// holding an erased memory are deleted (the next use rebuilds without it), and erased
+/// memories leave every session's working memory, recent hits and preloaded scene.
+struct SchedulerErasureObserver: ErasureObserver {
+    let scheduler: MemScheduler
+
+    func memoriesErased(_ erasure: MemoryErasure) async throws -> [DerivedErasure] {
+        guard !erasure.memoryIDs.isEmpty else { return [] }
+        let store = scheduler.memories.store
+        let personas = try await scheduler.memories.translatingStoreErrors {
+            try await store.deleteActivationPrefixes(tenantID: erasure.tenantID, containingAny: erasure.memoryIDs)
+        }
+        let sessions = scheduler.sessions.forget(erasure.memoryIDs, tenantID: erasure.tenantID)
+        return [
+            DerivedErasure(
+                store: "sqlite:activation_prefixes",
+                method: "sealed prefixes holding an erased memory deleted (secure_delete, compacted with the erasure); rebuilt without it on next use",
+                erased: personas.count),
+            DerivedErasure(
+                store: "memory:scheduler-sessions",
+                method: "erased memories dropped from working memory, recent hits and preloaded scenes",
+                erased: sessions),
+        ]
+    }
+}
