@@ -12,13 +12,13 @@ struct BertEncoder: Sendable {
         let total = sequences.reduce(0) { $0 + $1.count }
         let longest = sequences.reduce(0) { max($0, $1.count) }
         workspace.reserve(tokens: total, longest: longest)
-        let hidden = workspace.hidden.pointer
 
-        embed(sequences, into: hidden)
+        embed(sequences, into: workspace.hidden.pointer)
         for layer in weights.layers {
             attention(layer, sequences: sequences, tokens: total, workspace: workspace)
             feedForward(layer, tokens: total, workspace: workspace)
         }
+        let hidden = workspace.hidden.pointer
 
         var vectors: [[Float]] = []
         vectors.reserveCapacity(sequences.count)
@@ -80,9 +80,7 @@ struct BertEncoder: Sendable {
             Kernels.broadcastRows(qkv, count: tokens, width: width, vector: bias.baseAddress!)
         }
         layer.qkvWeight.withUnsafeBufferPointer { weight in
-            BLAS.gemm(
-                m: tokens, n: width, k: h, a: hidden, lda: h, b: weight.baseAddress!, ldb: h, transposeB: true, beta: 1,
-                c: qkv, ldc: width)
+            BLAS.addLinear(m: tokens, n: width, k: h, x: hidden, ldx: h, weight: weight.baseAddress!, c: qkv, ldc: width)
         }
 
         var offset = 0
@@ -108,11 +106,10 @@ struct BertEncoder: Sendable {
             Kernels.addRows(projected, source: hidden, count: tokens, width: h, vector: bias.baseAddress!)
         }
         layer.attentionOutputWeight.withUnsafeBufferPointer { weight in
-            BLAS.gemm(
-                m: tokens, n: h, k: h, a: context, lda: h, b: weight.baseAddress!, ldb: h, transposeB: true, beta: 1,
-                c: projected, ldc: h)
+            BLAS.addLinear(m: tokens, n: h, k: h, x: context, ldx: h, weight: weight.baseAddress!, c: projected, ldc: h)
         }
-        normalize(projected, into: hidden, tokens: tokens, weight: layer.attentionNormWeight, bias: layer.attentionNormBias)
+        normalize(projected, tokens: tokens, weight: layer.attentionNormWeight, bias: layer.attentionNormBias)
+        workspace.advanceHidden()
     }
 
     /// The GELU feed-forward block with its residual and layer norm; updates `hidden`.
@@ -127,9 +124,8 @@ struct BertEncoder: Sendable {
             Kernels.broadcastRows(intermediate, count: tokens, width: inner, vector: bias.baseAddress!)
         }
         layer.intermediateWeight.withUnsafeBufferPointer { weight in
-            BLAS.gemm(
-                m: tokens, n: inner, k: h, a: hidden, lda: h, b: weight.baseAddress!, ldb: h, transposeB: true, beta: 1,
-                c: intermediate, ldc: inner)
+            BLAS.addLinear(
+                m: tokens, n: inner, k: h, x: hidden, ldx: h, weight: weight.baseAddress!, c: intermediate, ldc: inner)
         }
         Kernels.gelu(intermediate, count: tokens * inner)
 
@@ -137,26 +133,21 @@ struct BertEncoder: Sendable {
             Kernels.addRows(projected, source: hidden, count: tokens, width: h, vector: bias.baseAddress!)
         }
         layer.outputWeight.withUnsafeBufferPointer { weight in
-            BLAS.gemm(
-                m: tokens, n: h, k: inner, a: intermediate, lda: inner, b: weight.baseAddress!, ldb: inner,
-                transposeB: true, beta: 1, c: projected, ldc: h)
+            BLAS.addLinear(
+                m: tokens, n: h, k: inner, x: intermediate, ldx: inner, weight: weight.baseAddress!, c: projected, ldc: h)
         }
-        normalize(projected, into: hidden, tokens: tokens, weight: layer.outputNormWeight, bias: layer.outputNormBias)
+        normalize(projected, tokens: tokens, weight: layer.outputNormWeight, bias: layer.outputNormBias)
+        workspace.advanceHidden()
     }
 
-    /// Layer-normalises `source` rows and stores them as the new hidden state.
-    private func normalize(
-        _ source: UnsafeMutablePointer<Float>, into hidden: UnsafeMutablePointer<Float>, tokens: Int, weight: [Float],
-        bias: [Float]
-    ) {
-        let h = MiniLMWeights.hidden
+    /// Layer-normalises the block output in place (it becomes the hidden state next).
+    private func normalize(_ rows: UnsafeMutablePointer<Float>, tokens: Int, weight: [Float], bias: [Float]) {
         weight.withUnsafeBufferPointer { weight in
             bias.withUnsafeBufferPointer { bias in
                 Kernels.layerNorm(
-                    source, count: tokens, width: h, weight: weight.baseAddress!, bias: bias.baseAddress!,
+                    rows, count: tokens, width: MiniLMWeights.hidden, weight: weight.baseAddress!, bias: bias.baseAddress!,
                     epsilon: MiniLMWeights.layerNormEpsilon)
             }
         }
-        hidden.update(from: source, count: tokens * h)
     }
 }

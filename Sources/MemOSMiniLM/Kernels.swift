@@ -40,13 +40,35 @@ enum Kernels {
         }
     }
 
-    /// GELU with the exact error function, as BERT's `hidden_act: gelu`.
+    /// GELU with the error function, as BERT's `hidden_act: gelu` (`x·½·(1 + erf(x/√2))`, not
+    /// the tanh approximation), over `count` values in place.
     static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
         let inverseRoot2: Float = 0.70710678118654752
         for i in 0..<count {
             let x = values[i]
-            values[i] = 0.5 * x * (1 + erff(x * inverseRoot2))
+            values[i] = 0.5 * x * (1 + erf(x * inverseRoot2))
         }
+    }
+
+    /// The error function to within 4.3e-7 (a few float ulps; libm's `erff` is within 5e-8):
+    /// the rational approximation Eigen and XLA use for float, branch-free so that the GELU
+    /// loop vectorises, where `erff` (a call per value) took a sixth of a batch's time.
+    @inline(__always)
+    static func erf(_ value: Float) -> Float {
+        let x = Swift.min(Swift.max(value, -4), 4)
+        let x2 = x * x
+        var p: Float = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
+        p = x2 * p + -2.10102402082508e-06
+        p = x2 * p + -5.69250639462346e-05
+        p = x2 * p + -7.34990630326855e-04
+        p = x2 * p + -2.95459980854025e-03
+        p = x2 * p + -1.60960333262415e-02
+        p *= x
+        var q: Float = x2 * -1.45660718464996e-05 + -2.13374055278905e-04
+        q = x2 * q + -1.68282697438203e-03
+        q = x2 * q + -7.37332916720468e-03
+        q = x2 * q + -1.42647390514189e-02
+        return p / q
     }
 
     /// Softmax of each of `count` rows of `width`, in place.

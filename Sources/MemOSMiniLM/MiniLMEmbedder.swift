@@ -15,15 +15,18 @@ public final class MiniLMEmbedder: Embedder {
     public let dimensions = MiniLM.dimensions
     /// The loaded model (shared, read-only).
     public let model: MiniLMModel
-    /// Most tokens in one packed batch: bounds scratch memory (about 20 KB per token).
+    /// Tokens in one packed batch, about: bounds scratch memory (about 20 KB per token) and
+    /// keeps batches small enough for the lanes to share the work evenly; above ~500 tokens
+    /// the matrix products run at full speed anyway.
     public let maxBatchTokens: Int
     private let lanes: [Lane]
-    private let nextLane = Atomic<Int>(0)
+    /// Round-robin start lane, so concurrent calls begin on different lanes.
+    private let nextLane = Atomic<UInt>(0)
 
     /// - Parameters:
     ///   - threads: lanes computing in parallel (default: one per active processor).
     ///   - maxBatchTokens: upper bound on the tokens of one packed batch.
-    public init(model: MiniLMModel, threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxBatchTokens: Int = 4096) {
+    public init(model: MiniLMModel, threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxBatchTokens: Int = 1024) {
         // Parallelism comes from the lanes; OpenBLAS computes each product on its caller's thread.
         BLAS.setThreads(1)
         self.model = model
@@ -47,9 +50,9 @@ public final class MiniLMEmbedder: Embedder {
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
-        let start = nextLane.wrappingAdd(1, ordering: .relaxed).oldValue
+        let start = Int(nextLane.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(lanes.count))
         return await withCheckedContinuation { continuation in
-            let first = lanes[start % lanes.count]
+            let first = lanes[start]
             first.queue.async { [self] in
                 let job = EmbeddingJob(
                     sequences: texts.map(model.tokenize), lanes: lanes.count, maxBatchTokens: maxBatchTokens,
@@ -101,8 +104,10 @@ private final class EmbeddingJob: Sendable {
         self.continuation = continuation
         let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
         let total = sequences.reduce(0) { $0 + $1.count }
-        // Enough batches to keep every lane busy, none above the token bound.
-        let target = max(1, min(maxBatchTokens, (total + lanes - 1) / lanes))
+        // Batches of about equal size, none much above the token bound, in a multiple of the
+        // lanes so that all lanes finish together.
+        let rounds = max(1, (total + lanes * maxBatchTokens - 1) / (lanes * maxBatchTokens))
+        let target = max(1, (total + lanes * rounds - 1) / (lanes * rounds))
         var batches: [[Int]] = []
         var current: [Int] = []
         var tokens = 0

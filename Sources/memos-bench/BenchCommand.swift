@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memos-bench",
         abstract: "Benchmarks of the MemOS engine (run with `swift run -c release memos-bench ...`).",
-        subcommands: [ThroughputBenchmark.self, LocomoBenchmark.self, EncoderBenchmark.self])
+        subcommands: [ThroughputBenchmark.self, LocomoBenchmark.self, SchedulerBenchmark.self, EncoderBenchmark.self])
 }

@@ -107,18 +107,18 @@ struct ChatModelStreamTests {
 
     @Test("A server that goes silent mid-stream times out instead of hanging")
     func stalledStreamTimesOut() async throws {
-        let slow = FakeResponse.chatStream(["first ", "second"], chunkDelay: .seconds(2))
+        let slow = FakeResponse.chatStream(["first ", "second"], chunkDelay: .seconds(8))
         try await FakeOpenAIServer.with(script: [slow]) { server in
             let model = OpenAICompatibleChatModel(
-                endpoint: fastEndpoint(server, maxRetries: 0, timeout: .milliseconds(300)))
-            let started = ContinuousClock.now
+                endpoint: fastEndpoint(server, maxRetries: 0, timeout: .seconds(2)))
             let result = await drain(model.stream(turns, temperature: 0))
+            // Only the first chunk: the stream failed during the eight-second silence instead of
+            // waiting for the second one.
             #expect(result.chunks == ["first "])
             guard case .timedOut = try #require(result.error as? BackendError) else {
                 Issue.record("expected timedOut, got \(String(describing: result.error))")
                 return
             }
-            #expect(ContinuousClock.now - started < .milliseconds(1_800))
         }
     }
 }

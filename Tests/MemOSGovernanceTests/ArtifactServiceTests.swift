@@ -283,4 +283,31 @@ struct ArtifactServiceTests {
         _ = try await world.artifacts.uploadContent(world.mia, id: created.id, content: Self.stream(bytes, piece: 4_096))
         #expect(try await Self.downloaded(try await world.artifacts.download(world.mia, id: created.id)) == bytes)
     }
+
+    @Test func aSnapshotOfTheCurrentActivationPrefixTakesItsMemoriesAsProvenance() async throws {
+        let world = try await World()
+        let memories = world.fixture.governance.memories
+        let hot = try await memories.addText(world.mia, "the lighthouse keeper rings the bell at dusk")
+        // Retrieved often enough to be promoted into the persona's activation memory.
+        for _ in 0..<5 {
+            _ = try await memories.search(world.mia, query: "lighthouse keeper bell", topK: 5, cubes: nil, filter: MemoryFilter())
+        }
+        let prefix = try #require(try await world.fixture.governance.scheduler.activation(world.mia))
+        #expect(prefix.memoryIDs.contains(hot.item.id))
+        let created = try await world.artifacts.create(
+            world.mia,
+            ArtifactDraft(
+                kind: .kvSnapshot, name: "slot-0",
+                kvSnapshot: KVSnapshotDetails(
+                    activationPrefixID: prefix.id, backend: "llama.cpp", model: "llama-3-8b", slotFormat: "llama.cpp-slot-v1")))
+        #expect(created.provenance.memoryIDs == prefix.memoryIDs)
+        _ = try await world.artifacts.uploadContent(world.mia, id: created.id, content: Self.stream(Data("kv".utf8)))
+
+        // So erasing the subject of the prefix's memories reaches the snapshot.
+        let receipt = try await memories.eraseSubject(world.dora, subject: "mia", reason: nil)
+        #expect(receipt.derived?.first { $0.store == "sqlite:artifacts(kv_snapshot)" }?.erased == 1)
+        await #expect(throws: GovernanceError.notFound("no artifact \(created.id.uuidString.lowercased())")) {
+            try await world.artifacts.get(world.mia, id: created.id)
+        }
+    }
 }

@@ -17,7 +17,7 @@ private func withDirectory<T>(_ overrides: [String: String?], _ body: (URL) thro
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     var files: [String: String] = [:]
-    for name in ["roles.yaml", "labels.yaml", "pii.yaml", "retention.yaml"] {
+    for name in ["roles.yaml", "labels.yaml", "pii.yaml", "retention.yaml", "scheduler.yaml"] {
         files[name] = try shippedFile(name)
     }
     for (name, text) in overrides { files[name] = text }

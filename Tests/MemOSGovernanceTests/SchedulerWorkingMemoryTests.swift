@@ -100,6 +100,28 @@ import Testing
         #expect(result.hits.first?.memory.item.text.contains("ten") == true)
     }
 
+    @Test func theTimerRefreshesActiveSessionsOnly() async throws {
+        let fixture = try await GovernanceFixture.withScheduler("version: 1\nworking_memory:\n  refresh_interval: 1s\n")
+        let scheduler = fixture.governance.scheduler
+        let caller = try await fixture.caller(tenant: "acme", username: "alice", roles: ["member"])
+        _ = try await fixture.governance.memories.addTexts(caller, SchedulerCorpus.kayak)
+        let sweeper = RetentionSweeper(memories: fixture.governance.memories, activePolicy: fixture.governance.activePolicy)
+        func refreshes() async throws -> Int {
+            await scheduler.waitUntilIdle()
+            return try await scheduler.status(caller).counts[.workingMemoryRefresh]?[.succeeded] ?? 0
+        }
+        _ = try await scheduler.search(caller, session: "s1", query: "kayak rental fjord", topK: 3, cubes: nil, filter: MemoryFilter())
+        #expect(try await refreshes() == 1, "the first turn builds working memory")
+        try await Task.sleep(for: .milliseconds(1_100))
+        await scheduler.tick(retention: sweeper)
+        #expect(try await refreshes() == 1, "no turn since the refresh: the timer leaves the session alone")
+        await scheduler.noteTurn(caller, session: "s1", text: "the fjord kayak rental price")
+        #expect(try await refreshes() == 1, "a turn on the same topic shifts nothing")
+        await scheduler.tick(retention: sweeper)
+        #expect(try await refreshes() == 2, "an active session past refresh_interval is refreshed by the timer")
+        #expect(try await scheduler.workingMemory(caller, session: "s1").count > 0)
+    }
+
     @Test func badSessionIDsAreRefused() async throws {
         let fixture = try await GovernanceFixture()
         let caller = try await fixture.caller(tenant: "acme", username: "alice", roles: ["member"])

@@ -12,7 +12,9 @@ struct AuditMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let audit: any AuditSink
 
-    static let selfAuditedPrefixes = ["/v1/memories", "/v1/subjects", "/v1/cubes"]
+    static let selfAuditedPrefixes = [
+        "/v1/memories", "/v1/subjects", "/v1/cubes", "/v1/chat", "/v1/memstore", "/v1/artifacts", "/v1/activation", "/product/",
+    ]
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

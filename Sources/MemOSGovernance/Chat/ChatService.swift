@@ -163,17 +163,15 @@ public struct ChatService: Sendable {
         var used: [ChatMemoryUse] = []
         var seen: Set<UUID> = []
 
-        // 1. The activation prefix, only if the caller may still read every memory in it whole
-        //    (its text is composed, so it cannot be redacted piecewise).
+        // 1. The activation prefix (composed by the scheduler from what the persona may read,
+        //    redacted), used only if the caller may still read every memory in it.
         var prefixText: String?
         var activationID: String?
         if let activation = try await scheduler.activation(caller), !activation.text.isEmpty {
             var uses: [ChatMemoryUse] = []
             var readable = true
             for id in activation.memoryIDs {
-                guard let stored = try? await memories.readableStored(caller, id: id),
-                    scale.allows(clearance: caller.role.clearance, toRead: stored.governance.label)
-                else {
+                guard let stored = try? await memories.readableStored(caller, id: id) else {
                     readable = false
                     break
                 }

@@ -24,7 +24,7 @@ extension MemScheduler {
         let context = state.trail.contextText()
         guard !context.isEmpty else { return ["memories": "0"] }
         let caller = state.caller
-        let cubes = try await memories.readableCubes(caller)
+        let cubes = try await memories.readableCubes(caller).filter { state.searchCubes?.contains($0.id) ?? true }
         let vector = try? await memories.embedder.embed([context]).first
         let hits = try await memories.rankedHits(
             caller, query: context, vector: vector, depth: policy.workingMemorySize, cubes: cubes, filter: MemoryFilter(),
@@ -50,7 +50,8 @@ extension MemScheduler {
         let policy = self.policy
         let context = state.trail.contextText()
         guard !context.isEmpty else { return ["memories": "0"] }
-        let cubes = try await memories.readableCubes(caller)
+        // The cubes the conversation searches (access checked again now), else all readable ones.
+        let cubes = try await memories.readableCubes(caller).filter { state.searchCubes?.contains($0.id) ?? true }
         let vector = try? await memories.embedder.embed([context]).first
         let contextHits = try await memories.rankedHits(
             caller, query: context, vector: vector, depth: max(1, policy.preloadSize / 2), cubes: cubes, filter: MemoryFilter(),

@@ -25,9 +25,9 @@ extension MemScheduler {
         rerank: Bool = true
     ) async throws -> SessionSearchResult {
         let key = SessionKey(caller, session: session)
-        let (result, vector) = try await memories.auditedRead(
+        let (result, vector, cubeIDs) = try await memories.auditedRead(
             caller, "memory.search", personal: ["query": query, "session": session]
-        ) { () async throws -> ((SessionSearchResult, [Float]?), MemoryService.AuditNote) in
+        ) { () async throws -> ((SessionSearchResult, [Float]?, Set<UUID>), MemoryService.AuditNote) in
             try Self.validateSession(session)
             let cubes = try await memories.searchTargets(caller, query: query, topK: topK, cubes: references)
             let vector = try? await memories.embedder.embed([query]).first
@@ -45,12 +45,13 @@ extension MemScheduler {
             }
             var (hits, note) = try await memories.presentHits(caller, final, topK: topK)
             note.details["preload"] = preloadHit ? "hit" : "miss"
-            return ((SessionSearchResult(hits: hits, preloadHit: preloadHit), vector), note)
+            return ((SessionSearchResult(hits: hits, preloadHit: preloadHit), vector, Set(cubes.map(\.id))), note)
         }
         sessions.countSearch(tenantID: caller.tenantID, preloadHit: result.preloadHit)
         await observe(
             caller, session: session, text: query, vector: vector,
-            hits: result.hits.map { SceneSeed(id: $0.memory.item.id, cubeID: $0.memory.item.cubeID) })
+            hits: result.hits.map { SceneSeed(id: $0.memory.item.id, cubeID: $0.memory.item.cubeID) },
+            cubes: references == nil ? nil : cubeIDs)
         return result
     }
 
@@ -96,6 +97,11 @@ extension MemScheduler {
         }
         memories.boostWorkingMemory(&ranked, caller: caller, cubes: cubes)
         return ranked
+    }
+
+    /// Ids of the memories preloaded for the caller's session (diagnostics and benchmarks; no text).
+    public func preloadedMemoryIDs(_ caller: MemoryCaller, session: String) -> Set<UUID> {
+        sessions.get(SessionKey(caller, session: session))?.scene?.members ?? []
     }
 
     /// The session's working memory as the caller may see it now, audited.

@@ -100,7 +100,9 @@ public final class MemScheduler: Sendable {
 
     /// Records a turn (and, for a search, its hits) and schedules what follows from it: a
     /// working-memory refresh when the intent shifted (or on the first turn), and a new preload.
-    func observe(_ caller: MemoryCaller, session: String, text: String, vector: [Float]?, hits: [SceneSeed]?) async {
+    func observe(
+        _ caller: MemoryCaller, session: String, text: String, vector: [Float]?, hits: [SceneSeed]?, cubes: Set<UUID>? = nil
+    ) async {
         let key = SessionKey(caller, session: session)
         let policy = self.policy
         let time = now()
@@ -115,6 +117,7 @@ public final class MemScheduler: Sendable {
             value.activeSinceRefresh = true
             let change = value.trail.record(text, vector: vector)
             if let hits {
+                value.searchCubes = cubes
                 value.recentHits.append(Array(hits.prefix(10)))
                 if value.recentHits.count > 3 { value.recentHits.removeFirst(value.recentHits.count - 3) }
                 if case .shifted = change {

@@ -3,7 +3,8 @@ import MemOSStore
 
 /// Makes erasure reach what the scheduler derived from memories: stored activation prefixes
 /// holding an erased memory are deleted (the next use rebuilds without it), and erased
-/// memories leave every session's working memory, recent hits and preloaded scene.
+/// memories leave every session's working memory, recent hits and preloaded scene (a subject's
+/// erasure forgets the sessions that used them altogether).
 struct SchedulerErasureObserver: ErasureObserver {
     let scheduler: MemScheduler
 
@@ -13,7 +14,8 @@ struct SchedulerErasureObserver: ErasureObserver {
         let personas = try await scheduler.memories.translatingStoreErrors {
             try await store.deleteActivationPrefixes(tenantID: erasure.tenantID, containingAny: erasure.memoryIDs)
         }
-        let sessions = scheduler.sessions.forget(erasure.memoryIDs, tenantID: erasure.tenantID)
+        let sessions = scheduler.sessions.forget(
+            erasure.memoryIDs, tenantID: erasure.tenantID, dropSessions: erasure.subjectHash != nil)
         return [
             DerivedErasure(
                 store: "sqlite:activation_prefixes",
@@ -21,7 +23,7 @@ struct SchedulerErasureObserver: ErasureObserver {
                 erased: personas.count),
             DerivedErasure(
                 store: "memory:scheduler-sessions",
-                method: "erased memories dropped from working memory, recent hits and preloaded scenes",
+                method: "erased memories dropped from working memory, recent hits and preloaded scenes (sessions that used a subject's memories forgotten)",
                 erased: sessions),
         ]
     }

@@ -37,6 +37,8 @@ struct SessionState: Sendable {
     var scene: PreloadedScene?
     /// The cubes the scene was preloaded from; a search over other cubes is not answered by it.
     var sceneCubes: Set<UUID> = []
+    /// The cubes the latest search covered (nil: every readable cube); the next preload uses them.
+    var searchCubes: Set<UUID>?
     var lastActivity: Date
     var lastRefresh: Date
     /// Whether a turn arrived since the last working-memory refresh (the timer skips idle sessions).
@@ -81,8 +83,10 @@ final class SchedulerSessions: Sendable {
     }
 
     /// Drops erased memories from every session of the tenant (working memory, recent hits and
-    /// preloaded scenes), returning how many sessions held any of them.
-    func forget(_ ids: Set<UUID>, tenantID: UUID) -> Int {
+    /// preloaded scenes), returning how many sessions held any of them. With `dropSessions`
+    /// (a data subject's erasure) those sessions are forgotten whole, trail included: what was
+    /// said in a conversation that used the subject's memories may be about the subject too.
+    func forget(_ ids: Set<UUID>, tenantID: UUID, dropSessions: Bool = false) -> Int {
         state.withLock { sessions in
             var touched = 0
             for key in sessions.keys where key.tenantID == tenantID {
@@ -99,7 +103,7 @@ final class SchedulerSessions: Sendable {
                     held = true
                 }
                 if held { touched += 1 }
-                sessions[key] = session
+                sessions[key] = held && dropSessions ? nil : session
             }
             return touched
         }

@@ -82,7 +82,8 @@ public struct WatermarkTracer: Sendable {
     static func sends(_ action: String) -> Bool {
         [
             "memory.read", "memory.search", "memory.list", "memory.history", "memory.related", "memory.add",
-            "memory.update", "subject.export",
+            "memory.update", "subject.export", "chat.completion", "cube.export",
+            "activation.read", "scheduler.working_memory",
         ].contains(action)
     }
 

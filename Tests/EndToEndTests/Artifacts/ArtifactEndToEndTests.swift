@@ -170,14 +170,19 @@ struct ArtifactEndToEndTests {
                 // Lowering the label column would widen access, if the row still opened.
                 try db.execute(sql: "UPDATE artifacts SET label = 'public' WHERE id = ?", arguments: [UUID(uuidString: ids[3])!])
             }
-            for id in ids.prefix(3) {
+            // Each is caught where it happened: the edited chunk and the first of the swapped pair
+            // fail authentication (their index is bound), the dropped one is missing.
+            let expected = ["chunk 1 failed to decrypt", "chunk 0 failed to decrypt", "chunk 2 is missing"]
+            for (id, detail) in zip(ids, expected) {
                 let result = try await gateway.send(.GET, "/v1/artifacts/\(id)/content", token: mia)
                 #expect(result.status == 500, "\(id): \(result)")
                 #expect(result.problemType.hasSuffix("integrity-error"))
                 #expect(result.isProblem)
+                #expect(result.detail.contains(detail), "\(result.detail)")
             }
             let relabelled = try await gateway.send(.GET, "/v1/artifacts/\(ids[3])", token: mia)
             #expect(relabelled.status == 500 && relabelled.problemType.hasSuffix("integrity-error"), "\(relabelled)")
+            #expect(relabelled.detail.contains("metadata failed to decrypt"))
             // The metadata of the others still opens, and the failures are in the trail.
             #expect(try await gateway.send(.GET, "/v1/artifacts/\(ids[0])", token: mia).status == 200)
             let trail = try await gateway.auditExport(tenantID: tenant)

@@ -55,6 +55,45 @@ import Testing
         }
     }
 
+    @Test func theActivationPrefixComesFirstWithStableBytes() async throws {
+        try await FakeOpenAIServer.with(script: [.chat("The offsite is in Porto.")]) { server in
+            try await TestGateway.with(environment: ChatFixtures.environment(server)) { gateway in
+                try await gateway.createTenant("acme")
+                let alice = try await gateway.createUser(tenant: "acme", username: "alice", roles: ["member"])
+                let hot = "The quarterly planning offsite takes place in Porto in October"
+                let hotID = try await gateway.addTextID(hot, token: alice)
+                // Retrieved often enough, the memory becomes activation memory.
+                for _ in 0..<3 {
+                    let found = try await gateway.send(.POST, "/v1/memories/search", token: alice, json: ["query": "planning offsite Porto"])
+                    #expect(found.resultIDs.first == hotID)
+                }
+                let activation = try await gateway.send(.GET, "/v1/activation", token: alice)
+                try #require(activation.status == 200, "\(activation)")
+                let prefix = try #require((activation.object["activation"] as? [String: Any])?["text"] as? String)
+                let activationID = try #require((activation.object["activation"] as? [String: Any])?["id"] as? String)
+                #expect(prefix.contains(hot))
+
+                var systems: [String] = []
+                for _ in 0..<2 {
+                    let chat = try await gateway.send(
+                        .POST, "/v1/chat", token: alice, json: ["query": "Where is the offsite?", "write_memories": false])
+                    #expect(chat.status == 200, "\(chat)")
+                    #expect(chat.object["activation_id"] as? String == activationID)
+                    let used = chat.object["memories_used"] as? [[String: Any]] ?? []
+                    #expect(used.first?["id"] as? String == hotID)
+                    #expect(used.first?["source"] as? String == "activation")
+                    let prompt = try #require(await ChatFixtures.prompts(server).last)
+                    systems.append(try #require(prompt.first?["content"]))
+                }
+                // The system message starts with the prefix, byte for byte, and so do both turns.
+                #expect(systems[0].hasPrefix(prefix))
+                #expect(systems[1].hasPrefix(prefix))
+                let requests = await server.requests
+                #expect(requests.allSatisfy { $0.json["cache_prompt"] as? Bool == true })
+            }
+        }
+    }
+
     @Test func writeMemoriesFalseStoresNothingAndTheConversationIsSentInOrder() async throws {
         try await FakeOpenAIServer.with(script: [.chat("Noted, nothing stored.")]) { server in
             try await TestGateway.with(environment: ChatFixtures.environment(server)) { gateway in

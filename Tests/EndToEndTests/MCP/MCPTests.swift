@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MemOSGovernance
 import MemOSMCP
 import MemOSTestSupport
@@ -34,6 +35,15 @@ private func parsed(_ line: String?, sourceLocation: SourceLocation = #_sourceLo
     return try #require(MCPJSON.parse(Data(text.utf8)), "not JSON: \(text)", sourceLocation: sourceLocation)
 }
 
+extension MCPServer {
+    /// An engine that logs only warnings, so test output stays readable.
+    static func quiet(_ gateway: GatewayHTTPClient) -> MCPServer {
+        var logger = Logger(label: "memos-mcp-test")
+        logger.logLevel = .warning
+        return MCPServer(gateway: gateway, logger: logger)
+    }
+}
+
 @Suite struct MCPTests {
     static func initializeLine(id: Int = 1) -> String {
         MCPJSON.object([
@@ -47,7 +57,7 @@ private func parsed(_ line: String?, sourceLocation: SourceLocation = #_sourceLo
             try await TestGateway.with(environment: ChatFixtures.environment(model)) { gateway in
                 let tenantID = try await gateway.createTenantID("acme")
                 let member = try await gateway.createUserWithID(tenant: "acme", username: "max", roles: ["member"])
-                let server = MCPServer(gateway: try GatewayHTTPClient(server: gateway.baseURL, token: member.key))
+                let server = MCPServer.quiet(try GatewayHTTPClient(server: gateway.baseURL, token: member.key))
                 let client = MCPClient(server: server)
 
                 // Lifecycle.
@@ -116,7 +126,7 @@ private func parsed(_ line: String?, sourceLocation: SourceLocation = #_sourceLo
             let member = try await gateway.createUser(tenant: "acme", username: "max", roles: ["member"])
             let other = try await gateway.createUser(tenant: "globex", username: "gil", roles: ["member"])
             let foreignID = try await gateway.addTextID("Globex secret roadmap", token: other)
-            let client = MCPClient(server: MCPServer(gateway: try GatewayHTTPClient(server: gateway.baseURL, token: member)))
+            let client = MCPClient(server: MCPServer.quiet(try GatewayHTTPClient(server: gateway.baseURL, token: member)))
 
             let tooHigh = try await client.call(1, "memos_add", ["text": "Launch codes", "label": "restricted"])
             #expect(tooHigh.isError)
@@ -136,7 +146,7 @@ private func parsed(_ line: String?, sourceLocation: SourceLocation = #_sourceLo
             #expect(chat.texts.first?.contains("MEMOS_LLM_BASE_URL") == true)
 
             // A revoked or wrong key: the gateway's 401 detail, never the key itself.
-            let stranger = MCPClient(server: MCPServer(gateway: try GatewayHTTPClient(server: gateway.baseURL, token: "mgk_bogus")))
+            let stranger = MCPClient(server: MCPServer.quiet(try GatewayHTTPClient(server: gateway.baseURL, token: "mgk_bogus")))
             let refused = try await stranger.call(5, "memos_search", ["query": "anything"])
             #expect(refused.isError)
             #expect(refused.texts.first?.contains("401") == true)
@@ -146,7 +156,7 @@ private func parsed(_ line: String?, sourceLocation: SourceLocation = #_sourceLo
 
     @Test func malformedMessagesGetTheJSONRPCErrorsTheSpecNames() async throws {
         // No gateway needed: none of these reach a tool.
-        let server = MCPServer(gateway: try GatewayHTTPClient(server: "http://127.0.0.1:9", token: "unused"))
+        let server = MCPServer.quiet(try GatewayHTTPClient(server: "http://127.0.0.1:9", token: "unused"))
         func error(_ line: String) async throws -> (code: Int?, id: MCPJSON?) {
             let answer = try parsed(await server.handle(line: line))
             #expect(answer["jsonrpc"] == "2.0")
