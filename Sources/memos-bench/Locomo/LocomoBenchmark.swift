@@ -22,6 +22,12 @@ struct LocomoBenchmark: AsyncParsableCommand {
     @Option(help: "Dimensions of the hashing embedder.")
     var dimensions = 256
 
+    @Option(help: "Dense embedder: hashing (built in, --dimensions) or minilm (all-MiniLM-L6-v2 from --minilm-dir or the default model directory).")
+    var embedder = "hashing"
+
+    @Option(help: "Directory holding model.safetensors and vocab.txt (default: where scripts/setup.sh puts them).")
+    var minilmDir: String?
+
     @Flag(help: "Also run the wider tuning grids.")
     var grid = false
 
@@ -57,20 +63,23 @@ struct LocomoBenchmark: AsyncParsableCommand {
         let categorySet = Set(categories.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
         let conversations = try LocomoData.load(path: data)
         let embedder = HashingEmbedder(dimensions: dimensions)
+        let neural = try await neuralVectors(conversations, categories: categorySet)
         var corpora: [String: LocomoCorpus] = [:]
         func corpus(_ embedder: HashingEmbedder, k1: Double = 0.9, b: Double = 0.75) -> LocomoCorpus {
-            let key = "\(embedder.identifier)|\(k1)|\(b)"
+            let key = "\(neural?.identifier ?? embedder.identifier)|\(k1)|\(b)"
             if let existing = corpora[key] { return existing }
+            let vector: (String) -> [Float] =
+                if let neural { { neural.vectors[$0] ?? [] } } else { { embedder.embed($0) } }
             let built = LocomoCorpus(
-                conversations: conversations, embedder: embedder, captions: !noCaptions, categories: categorySet, k1: k1, b: b)
+                conversations: conversations, embed: vector, captions: !noCaptions, categories: categorySet, k1: k1, b: b)
             corpora[key] = built
             return built
         }
         let main = corpus(embedder)
         print(
             "data: \(data) — \(conversations.count) conversations, \(main.turnCount) turns, "
-                + "\(main.questionCount) questions in categories \(categorySet.sorted()); embedder \(embedder.identifier)")
-        print(String(format: "embedding: %.1f µs per turn (mean)", main.embedMicroseconds))
+                + "\(main.questionCount) questions in categories \(categorySet.sorted()); embedder \(neural?.identifier ?? embedder.identifier)")
+        print(String(format: "embedding: %.1f µs per turn (mean)", neural?.microsecondsPerText ?? main.embedMicroseconds))
 
         var summaries: [(String, LocomoSummary)] = []
         if !onlyTries {
@@ -282,7 +291,7 @@ struct LocomoCorpus {
     let embedMicroseconds: Double
 
     init(
-        conversations raw: [LocomoConversation], embedder: HashingEmbedder, captions: Bool, categories: Set<Int>,
+        conversations raw: [LocomoConversation], embed: (String) -> [Float], captions: Bool, categories: Set<Int>,
         k1: Double = 0.9, b: Double = 0.75
     ) {
         var conversations: [Conversation] = []
@@ -294,27 +303,23 @@ struct LocomoCorpus {
             let cube = UUID(uuidString: "00000000-0000-7000-8000-000000000000")!
             for turn in conversation.turns {
                 serial += 1
-                let text = turn.render(captions: captions)
-                texts.append(text)
+                let content = Self.content(of: turn, in: conversation, captions: captions)
+                texts.append(content.text)
                 let date = LocomoData.parseDate(turn.date)
-                let content = MemoryContent(
-                    text: text,
-                    sources: [SourceMessage(messageID: "\(conversation.sampleID):\(turn.diaID)", speaker: turn.speaker, chatTime: date)],
-                    info: ["dia_id": .string(turn.diaID), "session": .string(String(turn.session))])
                 // Ids increase in turn order: ties break like the reference's stable sort.
                 let item = MemoryItem(
                     id: UUID(uuidString: String(format: "00000000-0000-7000-8000-%012d", serial))!, cubeID: cube,
                     content: content, createdAt: date ?? Date(timeIntervalSince1970: 0),
                     updatedAt: date ?? Date(timeIntervalSince1970: 0))
                 let start = DispatchTime.now().uptimeNanoseconds
-                let vector = embedder.embed(MemoryIndex.embeddingText(of: content))
+                let vector = embed(MemoryIndex.embeddingText(of: content))
                 embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 index.upsert(item, vector: vector)
             }
             let questions = conversation.questions.compactMap { question -> Question? in
                 guard !question.evidence.isEmpty, categories.contains(question.category) else { return nil }
                 return Question(
-                    text: question.question, vector: embedder.embed(question.question), category: question.category,
+                    text: question.question, vector: embed(question.question), category: question.category,
                     evidence: Set(question.evidence))
             }
             conversations.append(Conversation(prefix: conversation.sampleID + ":", index: index, questions: questions))
@@ -324,6 +329,18 @@ struct LocomoCorpus {
         turnCount = serial
         questionCount = conversations.reduce(0) { $0 + $1.questions.count }
         embedMicroseconds = serial == 0 ? 0 : embedSeconds / Double(serial) * 1e6
+    }
+
+    /// A turn as the benchmark stores it: the rendered line, its message id and its session.
+    static func content(of turn: LocomoTurn, in conversation: LocomoConversation, captions: Bool) -> MemoryContent {
+        MemoryContent(
+            text: turn.render(captions: captions),
+            sources: [
+                SourceMessage(
+                    messageID: "\(conversation.sampleID):\(turn.diaID)", speaker: turn.speaker,
+                    chatTime: LocomoData.parseDate(turn.date))
+            ],
+            info: ["dia_id": .string(turn.diaID), "session": .string(String(turn.session))])
     }
 
     func evaluate(_ method: LocomoMethod) -> LocomoSummary {
