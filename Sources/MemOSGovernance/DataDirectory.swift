@@ -106,7 +106,8 @@ public struct Governance: Sendable {
         let memories = MemoryService(
             store: store, keyring: keyring, policy: policy, audit: audit,
             sealer: nullKeyringAndAudit ? .unencryptedForBenchmarks(keyring: keyring) : nil,
-            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder, reranker: reranker,
+            fineReader: languageModel.map { FineModeReader(model: $0) }, embedder: embedder,
+            retrieval: embedder is HashingEmbedder ? RetrievalOptions() : .semantic, reranker: reranker,
             activePolicy: activePolicy)
         memories.addErasureObserver(ArtifactErasureObserver(store: store, keyring: keyring, audit: audit))
         let governance = Governance(

@@ -76,6 +76,15 @@ public struct RetrievalOptions: Sendable, Hashable {
         self.lengthPrior = lengthPrior
     }
 
+    /// The tuning for a semantic embedder (the built-in all-MiniLM-L6-v2, or a model server's):
+    /// dense similarity now means something, so it gets more weight (0.6/0.4) and feedback adds
+    /// less to the query vector; the stronger length prior keeps the top 10 no longer than BM25's.
+    /// On the LoCoMo dev set (`memos-bench locomo --embedder minilm`): R@10 0.704 at 1,728
+    /// context characters, against 0.717 at 1,971 for `RetrievalOptions()` with the same vectors
+    /// and 0.647 at 1,928 for BM25 alone.
+    public static let semantic = RetrievalOptions(
+        fusion: .weighted(lexical: 0.6, dense: 0.4), feedback: RelevanceFeedback(vectorWeight: 1), lengthPrior: 0.35)
+
     /// BM25 alone: ranks like `MemoryIndex.search(_:limit:filter:)` (scores are scaled by the best).
     public static let lexicalOnly = RetrievalOptions(
         fusion: .weighted(lexical: 1, dense: 0), collapseNearDuplicates: false, timeAware: false, feedback: nil,
