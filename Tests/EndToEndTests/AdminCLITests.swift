@@ -47,11 +47,11 @@ import Testing
                     let group = DispatchGroup()
                     group.enter()
                     DispatchQueue.global().async {
-                        let data = err.fileHandleForReading.readDataToEndOfFile()
+                        let data = err.fileHandleForReading.readAllRetryingInterrupts()
                         stderrData.withLock { $0 = data }
                         group.leave()
                     }
-                    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+                    let stdoutData = out.fileHandleForReading.readAllRetryingInterrupts()
                     group.wait()
                     process.waitUntilExit()
                     continuation.resume(
@@ -362,7 +362,7 @@ import Testing
             let out = Pipe()
             let received = Mutex(Data())
             out.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
+                let data = handle.readChunkRetryingInterrupts()
                 received.withLock { $0.append(data) }
             }
             process.standardOutput = out

@@ -28,6 +28,9 @@ public struct MemoryIndex: Sendable {
     private var tombstones: Set<UUID> = []
     /// Memories whose text mentions a time, for time-aware ranking.
     private var timed: Set<UUID> = []
+    /// Every id in UUIDv7 (creation) order: a memory's neighbours are those written just before
+    /// and after it, as the turns around a turn of a conversation.
+    private var order: [UUIDKey] = []
 
     /// `vectorIndex` sets the approximate-search threshold and probes of the vector index.
     /// `k1` and `b` are the BM25 parameters (see `BM25Index`); k1 = 0.9 did better than the
@@ -58,6 +61,14 @@ public struct MemoryIndex: Sendable {
     public mutating func upsert(_ item: MemoryItem, vector: [Float]?) {
         guard !tombstones.contains(item.id) else { return }
         if let existing = items[item.id], existing.version >= item.version { return }
+        if items[item.id] == nil {
+            let key = UUIDKey(item.id)
+            if let last = order.last, !(last < key) {
+                order.insert(key, at: Self.position(of: key, in: order))
+            } else {
+                order.append(key)
+            }
+        }
         items[item.id] = item
         states[item.id] = item.state
         lexical.upsert(id: item.id, text: Self.indexedText(of: item.content))
@@ -88,6 +99,11 @@ public struct MemoryIndex: Sendable {
 
     public mutating func remove(id: UUID) {
         tombstones.insert(id)
+        if items[id] != nil {
+            let key = UUIDKey(id)
+            let index = Self.position(of: key, in: order)
+            if index < order.count, order[index] == key { order.remove(at: index) }
+        }
         items[id] = nil
         states[id] = nil
         lexical.remove(id: id)
@@ -213,12 +229,18 @@ public struct MemoryIndex: Sendable {
                 candidates[index].fused *= boost
             }
         }
+        if options.speakerBoost != 0, options.speakerBoost.isFinite {
+            Self.boostNamedSpeakers(&candidates, items: items, query: query.text, boost: max(0, 1 + options.speakerBoost))
+        }
         if options.lengthPrior != 0, options.lengthPrior.isFinite {
             let average = lexical.averageDocumentLength
             for index in candidates.indices {
                 let length = Double(max(1, lexical.documentLength(of: candidates[index].id)))
                 candidates[index].fused *= pow(average / length, options.lengthPrior)
             }
+        }
+        if options.neighbourWeight > 0, options.neighbourWeight.isFinite {
+            addNeighbours(&candidates, weight: options.neighbourWeight, seeds: options.neighbourSeeds, isAllowed: isAllowed)
         }
         if let threshold = options.scoreThreshold {
             candidates.removeAll { !($0.fused >= threshold) }
@@ -322,6 +344,55 @@ public struct MemoryIndex: Sendable {
 
     /// BM25 scaled by its best value over the candidates, cosine min-max scaled over them (a
     /// lone cosine counts as 1), then the weighted sum.
+    /// First index whose key is not below `key` (binary search).
+    private static func position(of key: UUIDKey, in order: [UUIDKey]) -> Int {
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Neighbouring memories as context: the memories written just before and after each of the
+    /// best `seeds` candidates inherit `weight` times its score (when higher than their own), so
+    /// the reply to a matching question, or the turn a matching reply answers, can rank too.
+    private func addNeighbours(_ candidates: inout [Candidate], weight: Double, seeds: Int, isAllowed: (UUID) -> Bool) {
+        var position = [UUID: Int](minimumCapacity: candidates.count)
+        for (index, candidate) in candidates.enumerated() { position[candidate.id] = index }
+        let best = candidates.indices.sorted { candidates[$0].fused > candidates[$1].fused }.prefix(max(0, seeds))
+        let parents = best.map { (id: candidates[$0].id, score: candidates[$0].fused) }
+        for parent in parents {
+            let index = Self.position(of: UUIDKey(parent.id), in: order)
+            for neighbour in [index - 1, index + 1] where order.indices.contains(neighbour) {
+                let id = order[neighbour].uuid
+                guard items[id] != nil, isAllowed(id) else { continue }
+                let inherited = weight * parent.score
+                if let existing = position[id] {
+                    candidates[existing].fused = max(candidates[existing].fused, inherited)
+                } else {
+                    position[id] = candidates.count
+                    var candidate = Candidate(id: id)
+                    candidate.fused = inherited
+                    candidates.append(candidate)
+                }
+            }
+        }
+    }
+
+    /// Multiplies the scores of memories whose first source's speaker the query names.
+    private static func boostNamedSpeakers(_ candidates: inout [Candidate], items: [UUID: MemoryItem], query: String, boost: Double) {
+        let words = Set(query.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init))
+        guard !words.isEmpty else { return }
+        for index in candidates.indices {
+            guard let speaker = items[candidates[index].id]?.content.sources.first?.speaker?.lowercased(), !speaker.isEmpty
+            else { continue }
+            let names = speaker.split { !($0.isLetter || $0.isNumber) }
+            if let first = names.first, words.contains(String(first)) { candidates[index].fused *= boost }
+        }
+    }
+
     private static func fuseWeighted(_ candidates: inout [Candidate], lexicalWeight: Double, denseWeight: Double) {
         var lexicalMax = 0.0
         var denseMin = Double.infinity

@@ -16,6 +16,12 @@ struct UUIDKey: Comparable, Sendable {
     static func < (lhs: UUIDKey, rhs: UUIDKey) -> Bool {
         lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
     }
+
+    /// The UUID back from its two halves.
+    var uuid: UUID {
+        let bytes = (high.bigEndian, low.bigEndian)
+        return withUnsafeBytes(of: bytes) { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+    }
 }
 
 /// Bounded min-heap holding the best `capacity` entries seen so far; its root is the worst of

@@ -425,6 +425,10 @@ struct LocomoTrySpec {
                 options.timeAware = try number() > 0
                 options.timeBoost = try number()
             case "mindense": options.minimumDenseSimilarity = try number()
+            case "speaker": options.speakerBoost = try number()
+            case "nb":
+                options.neighbourWeight = try number()
+                options.neighbourSeeds = Int(try number(1))
             case "dup": options.nearDuplicateSimilarity = try number()
             case "collapse": options.collapseNearDuplicates = try number() != 0
             case "depth": options.candidateDepth = Int(try number())

@@ -255,8 +255,8 @@ extension MCPServer {
                 try? stdin.fileHandleForWriting.close()
                 // stderr holds a few log lines, far below a pipe's buffer, so reading it second
                 // cannot block the process.
-                let out = stdout.fileHandleForReading.readDataToEndOfFile()
-                let errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+                let out = stdout.fileHandleForReading.readAllRetryingInterrupts()
+                let errorData = stderr.fileHandleForReading.readAllRetryingInterrupts()
                 process.waitUntilExit()
                 continuation.resume(
                     returning: ExecutableTests.Output(
