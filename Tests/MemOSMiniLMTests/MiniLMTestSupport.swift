@@ -39,9 +39,18 @@ struct ReferenceCase: Decodable, Sendable {
     /// Number of cases in the fixture (tests take the cases by index).
     static let count = 7
 
+    /// `../shared/bench/minilm_reference_vectors.json` beside the project (where CI and every
+    /// developer machine have it; its texts come partly from LoCoMo, whose licence keeps them out
+    /// of this repository), or `MEMOS_MINILM_REFERENCE`. Missing, the tests fail naming the path.
+    static let file: URL =
+        ProcessInfo.processInfo.environment["MEMOS_MINILM_REFERENCE"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("shared/bench/minilm_reference_vectors.json")
+
     static func all() throws -> [ReferenceCase] {
         struct File: Decodable { let cases: [ReferenceCase] }
-        return try JSONDecoder().decode(File.self, from: Data(ReferenceVectorsJSON.text.utf8)).cases
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: file)).cases
     }
 }
 
