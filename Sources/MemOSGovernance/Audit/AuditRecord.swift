@@ -37,6 +37,8 @@ public struct AuditRecordSummary: Sendable, Equatable {
     public var outcome: AuditOutcome
     public var status: Int
     public var mark: String?
+    /// For a MemStore subscriber's read recorded in the publisher's chain: the reader's tenant.
+    public var subscriberTenant: String?
 
     public init(_ record: AuditRecord) {
         seq = record.seq
@@ -49,6 +51,7 @@ public struct AuditRecordSummary: Sendable, Equatable {
         outcome = record.outcome
         status = record.status
         mark = record.mark
+        subscriberTenant = record.details["subscriber_tenant"]
     }
 }
 

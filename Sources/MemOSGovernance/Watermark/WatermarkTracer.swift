@@ -72,11 +72,21 @@ public struct WatermarkTracer: Sendable {
         guard let best else { return Trace(method: .fingerprint, recipients: [], confidence: 0) }
         let summaries = try await auditLog.recipients(ofResource: best.memoryID.uuidString.lowercased(), tenantID: best.tenantID)
         var recipients: [Recipient] = []
-        for summary in summaries where summary.outcome == .success && summary.actorKind == "user" && Self.sends(summary.action) {
-            recipients.append(try await recipient(summary, tenantID: best.tenantID, memoryID: best.memoryID))
+        for summary in summaries where summary.outcome == .success {
+            if summary.actorKind == "user", Self.sends(summary.action) {
+                recipients.append(try await recipient(summary, tenantID: best.tenantID, memoryID: best.memoryID))
+            } else if summary.actorKind == MemStoreService.subscriberActorKind, Self.subscriberReads.contains(summary.action),
+                let subscriber = summary.subscriberTenant.flatMap(UUID.init(uuidString:)), tenantID == nil || subscriber == tenantID
+            {
+                // Another tenant read it through the MemStore: the recipient lives in that tenant.
+                recipients.append(try await recipient(summary, tenantID: subscriber, memoryID: best.memoryID))
+            }
         }
         return Trace(method: .fingerprint, recipients: recipients.sorted { $0.time > $1.time }, confidence: best.overlap)
     }
+
+    /// MemStore reads whose response carried the publisher's memory text to a subscriber.
+    static let subscriberReads: Set<String> = ["memstore.search", "memstore.list", "memstore.read"]
 
     /// Actions whose response carried memory text.
     static func sends(_ action: String) -> Bool {

@@ -112,6 +112,16 @@ struct MemStoreSubscriptionTests {
             #expect(traced.object["tenant"] as? String == "globex")
             #expect(traced.object["user"] as? String == "gia")
             #expect(traced.object["request_id"] as? String == read.requestID)
+            // With the marks stripped, the fingerprint finds the publisher's memory and the
+            // publisher's chain names the subscriber who received it.
+            let stripped = try await gateway.send(
+                .POST, "/admin/v1/watermark/trace", token: gateway.adminKey, json: ["text": WatermarkCodec.strip(marked)])
+            #expect(stripped.status == 200, "\(stripped)")
+            let recipients = stripped.object["recipients"] as? [[String: Any]] ?? []
+            #expect(
+                recipients.contains {
+                    $0["tenant"] as? String == "globex" && $0["user"] as? String == "gia" && $0["request_id"] as? String == read.requestID
+                }, "\(recipients)")
 
             // A label raised above the ceiling: the memory disappears from every read.
             let raised = try await gateway.send(.PATCH, "/v1/memories/\(internalID)", token: ada, json: ["label": "confidential"])
