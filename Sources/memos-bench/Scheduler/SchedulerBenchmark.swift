@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MemOSCore
 import MemOSGovernance
+import MemOSMiniLM
 
 /// `memos-bench scheduler`: next-scene preloading measured on LoCoMo through the governed
 /// `MemoryService`, the way a conversation uses it.
@@ -35,6 +36,9 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Embedder: hashing (built in) or minilm (the built-in all-MiniLM-L6-v2, from the default model directory or MEMOS_MINILM_DIR).")
+    var embedder = "hashing"
+
     struct Sample {
         var recallWith: Double
         var recallWithout: Double
@@ -52,7 +56,11 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         if let conversations { loaded = Array(loaded.prefix(conversations)) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memos-bench-scheduler-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let stack = try await BenchStack.open(at: directory, policyDirectory: URL(fileURLWithPath: policyDir))
+        var models = ["MEMOS_EMBEDDER": embedder]
+        if embedder == "minilm", let model = MiniLM.defaultDirectory(environment: ProcessInfo.processInfo.environment) {
+            models["MEMOS_MINILM_DIR"] = model.path
+        }
+        let stack = try await BenchStack.open(at: directory, policyDirectory: URL(fileURLWithPath: policyDir), models: models)
         let memories = stack.governance.memories
         let scheduler = stack.governance.scheduler
         let caller = stack.caller

@@ -18,13 +18,16 @@ struct BenchStack: Sendable {
 
     /// `governed: false` runs the same stack with the test-only null keyring (plaintext
     /// payloads) and null audit sink, so the benchmark can report governance's overhead as a ratio.
-    static func open(at directory: URL, policyDirectory: URL, governed: Bool = true) async throws -> BenchStack {
+    /// `models` is the only environment the governed stack sees (e.g. the MiniLM embedder's).
+    static func open(
+        at directory: URL, policyDirectory: URL, governed: Bool = true, models: [String: String] = [:]
+    ) async throws -> BenchStack {
         let (dataDirectory, operatorKey) = try await DataDirectory.initialize(at: directory)
         // The environment is ignored so a MEMOS_MASTER_KEY in the shell cannot point the run at
         // some other key.
         let governance =
             governed
-            ? try await Governance.open(dataDirectory: dataDirectory, policyDirectory: policyDirectory, environment: [:])
+            ? try await Governance.open(dataDirectory: dataDirectory, policyDirectory: policyDirectory, environment: models)
             : try await Governance.make(
                 store: try dataDirectory.openStore(), policy: try PolicySet.load(directory: policyDirectory),
                 masterKey: try dataDirectory.loadMasterKey(environment: [:]), nullKeyringAndAudit: true)
