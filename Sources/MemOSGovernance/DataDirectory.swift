@@ -46,8 +46,17 @@ public struct DataDirectory: Sendable {
         return try MasterKey.load(from: masterKeyURL)
     }
 
-    public func openStore() throws -> SQLiteStore {
-        try SQLiteStore(path: databaseURL.path)
+    public func openStore(maximumReaders: Int = 5) throws -> SQLiteStore {
+        try SQLiteStore(path: databaseURL.path, maximumReaders: maximumReaders)
+    }
+
+    /// `MEMOS_SQLITE_READERS`: how many connections read the database at once (default 5).
+    static func readerCount(environment: [String: String]) throws -> Int {
+        guard let raw = environment["MEMOS_SQLITE_READERS"] else { return 5 }
+        guard let count = Int(raw.trimmingCharacters(in: .whitespaces)), (1...64).contains(count) else {
+            throw GovernanceError.invalidInput(field: "MEMOS_SQLITE_READERS", message: "must be a whole number from 1 to 64, got '\(raw)'")
+        }
+        return count
     }
 }
 
@@ -149,7 +158,7 @@ public struct Governance: Sendable {
         var masterKey = try dataDirectory.loadMasterKey(environment: environment)
         let policy = try PolicySet.load(directory: policyDirectory)
         let models = try ModelConfiguration.load(dataDirectory: dataDirectory.url, environment: environment)
-        let store = try dataDirectory.openStore()
+        let store = try dataDirectory.openStore(maximumReaders: try DataDirectory.readerCount(environment: environment))
         let keyFile = environment[MasterKey.environmentVariable] == nil ? dataDirectory.masterKeyURL : nil
         if let keyFile {
             masterKey = try await resolveInterruptedRotation(keyFile: keyFile, loaded: masterKey, store: store)

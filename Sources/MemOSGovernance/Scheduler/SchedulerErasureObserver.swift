@@ -5,11 +5,19 @@ import MemOSStore
 /// holding an erased memory are deleted (the next use rebuilds without it), and erased
 /// memories leave every session's working memory, recent hits and preloaded scene (a subject's
 /// erasure forgets the sessions that used them altogether).
-struct SchedulerErasureObserver: ErasureObserver {
-    let scheduler: MemScheduler
+///
+/// The memory service keeps its observers, and the scheduler keeps the memory service, so the
+/// observer holds the scheduler weakly: a strong reference would be a cycle that keeps every
+/// closed gateway's database connections open.
+final class SchedulerErasureObserver: ErasureObserver {
+    weak let scheduler: MemScheduler?
+
+    init(scheduler: MemScheduler) {
+        self.scheduler = scheduler
+    }
 
     func memoriesErased(_ erasure: MemoryErasure) async throws -> [DerivedErasure] {
-        guard !erasure.memoryIDs.isEmpty else { return [] }
+        guard !erasure.memoryIDs.isEmpty, let scheduler else { return [] }
         let store = scheduler.memories.store
         let personas = try await scheduler.memories.translatingStoreErrors {
             try await store.deleteActivationPrefixes(tenantID: erasure.tenantID, containingAny: erasure.memoryIDs)

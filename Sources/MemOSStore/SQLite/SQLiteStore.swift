@@ -9,8 +9,10 @@ public final class SQLiteStore: GatewayStore {
     /// Opens (creating if needed) the database and migrates it to the current schema.
     ///
     /// `busyTimeout` lets a second process (the admin CLI) share the file with a running gateway.
-    public init(path: String, busyTimeout: TimeInterval = 5) throws {
+    /// `maximumReaders` bounds the pool's reading connections (two file descriptors each).
+    public init(path: String, busyTimeout: TimeInterval = 5, maximumReaders: Int = 5) throws {
         var configuration = Configuration()
+        configuration.maximumReaderCount = max(1, maximumReaders)
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in

@@ -69,8 +69,11 @@ final class TestGateway: Sendable {
         if !FileManager.default.fileExists(atPath: policies.path) {
             try FileManager.default.copyItem(at: policyDirectory, to: policies)
         }
+        // One reading connection: the suite runs dozens of gateways at once, and a test process
+        // with well over a thousand open descriptors makes Foundation's Process.run crash.
         let governance = try await Governance.open(
-            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policies, environment: environment)
+            dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policies,
+            environment: ["MEMOS_SQLITE_READERS": "1"].merging(environment) { $1 })
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .warning
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
