@@ -30,14 +30,7 @@ enum ArchiveDecoding {
     /// ISO 8601 in UTC with three fractional digits, rounded to the millisecond (the store's
     /// precision), so a date survives export and import unchanged.
     static func formatDate(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        if fraction < 0 {
-            fraction += 1000
-            seconds -= 1
-        }
-        let base = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
-        return base.dropLast() + "." + String(fraction + 1000).dropFirst() + "Z"
+        AuditTime.format(millis: Int64((date.timeIntervalSince1970 * 1000).rounded()))
     }
 
     static func parseDate(_ string: String) -> Date? {
