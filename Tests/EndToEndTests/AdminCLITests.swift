@@ -24,45 +24,11 @@ import Testing
         var variables = environment
         if let server { variables["MEMOS_SERVER"] = server }
         if let token { variables["MEMOS_TOKEN"] = token }
-        let finalEnvironment = variables
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = ExecutableTests.binaries.appendingPathComponent("memos-admin")
-                    process.arguments = arguments
-                    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MEMOS_") }
-                        .merging(finalEnvironment) { $1 }
-                    if let directory { process.currentDirectoryURL = directory }
-                    let out = Pipe()
-                    let err = Pipe()
-                    let stdin = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = stdin
-                    try process.run()
-                    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-                    try stdin.fileHandleForWriting.close()
-                    let stderrData = Mutex(Data())
-                    let group = DispatchGroup()
-                    group.enter()
-                    DispatchQueue.global().async {
-                        let data = err.fileHandleForReading.readAllRetryingInterrupts()
-                        stderrData.withLock { $0 = data }
-                        group.leave()
-                    }
-                    let stdoutData = out.fileHandleForReading.readAllRetryingInterrupts()
-                    group.wait()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: Output(
-                            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                            stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let result = try await ChildProcess.run(
+            ExecutableTests.binaries.appendingPathComponent("memos-admin"), arguments: arguments,
+            environment: ChildProcess.inheritedEnvironment(variables), directory: directory,
+            input: Data((input ?? "").utf8))
+        return Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     @Test func aComplianceDay() async throws {
@@ -354,24 +320,26 @@ import Testing
         try await TestGateway.with { gateway in
             try await gateway.createTenant("acme")
             let mia = try await gateway.createUser(tenant: "acme", username: "mia", roles: ["member"])
-            let process = Process()
-            process.executableURL = ExecutableTests.binaries.appendingPathComponent("memos-admin")
-            process.arguments = ["audit", "tail", "--tenant", "acme", "--follow", "--json", "-n", "0", "--interval", "1"]
-            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MEMOS_") }
-                .merging(["MEMOS_SERVER": gateway.baseURL, "MEMOS_TOKEN": gateway.adminKey]) { $1 }
-            let out = Pipe()
+            let process = try ChildProcess(
+                executable: ExecutableTests.binaries.appendingPathComponent("memos-admin"),
+                arguments: ["audit", "tail", "--tenant", "acme", "--follow", "--json", "-n", "0", "--interval", "1"],
+                environment: ChildProcess.inheritedEnvironment([
+                    "MEMOS_SERVER": gateway.baseURL, "MEMOS_TOKEN": gateway.adminKey,
+                ]),
+                stderr: .null)
             let received = Mutex(Data())
-            out.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.readChunkRetryingInterrupts()
-                received.withLock { $0.append(data) }
+            let reader = DispatchGroup()
+            reader.enter()
+            DispatchQueue.global().async {
+                while case let chunk = process.readOutputChunk(), !chunk.isEmpty {
+                    received.withLock { $0.append(chunk) }
+                }
+                reader.leave()
             }
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
             defer {
-                out.fileHandleForReading.readabilityHandler = nil
-                if process.isRunning { process.terminate() }
+                process.terminate()
+                _ = process.waitForExit()
+                reader.wait()
             }
             try await Task.sleep(for: .milliseconds(1_500))
             try await gateway.addText("a note written while tail follows", token: mia)

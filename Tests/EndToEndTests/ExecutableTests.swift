@@ -16,22 +16,10 @@ import Glibc
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent(executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MEMOS_") }
-            .merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readAllRetryingInterrupts()
-        let stderr = err.fileHandleForReading.readAllRetryingInterrupts()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try ChildProcess.runBlocking(
+            binaries.appendingPathComponent(executable), arguments: arguments,
+            environment: ChildProcess.inheritedEnvironment(environment))
+        return Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// A port the kernel just handed out as free (bound to port 0, then released).
@@ -115,14 +103,13 @@ import Glibc
         let adminKey = try #require(
             (try JSONSerialization.jsonObject(with: Data(initOutput.stdout.utf8)) as? [String: String])?["admin_key"])
         let port = Self.freePort()
-        let process = Process()
-        process.executableURL = Self.binaries.appendingPathComponent("memos-gateway")
-        process.arguments = ["--policy-dir", TestGateway.policyDirectory.path]
-        process.environment = ["MEMOS_DATA_DIR": directory.path, "MEMOS_PORT": "\(port)", "PATH": "/usr/bin:/bin"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            executable: Self.binaries.appendingPathComponent("memos-gateway"),
+            arguments: ["--policy-dir", TestGateway.policyDirectory.path],
+            environment: ["MEMOS_DATA_DIR": directory.path, "MEMOS_PORT": "\(port)", "PATH": "/usr/bin:/bin"],
+            stdout: .null)
+        // The log reader runs from the start so that a chatty gateway never blocks on a full pipe.
+        let logData = process.readErrorsInBackground()
 
         // The admin CLI drives the running gateway over HTTP.
         var created: Output?
@@ -148,9 +135,8 @@ import Glibc
         #expect(duplicate.stderr.contains("409"))
 
         process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let logs = String(decoding: err.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
+        #expect(await process.exit() == 0)
+        let logs = String(decoding: logData(), as: UTF8.self)
         // JSON logs, one object per line, with no secret in them.
         for line in logs.split(separator: "\n") {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")

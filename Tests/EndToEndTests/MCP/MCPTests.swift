@@ -236,33 +236,10 @@ extension MCPServer {
     static func runMCP(arguments: [String], environment: [String: String], input: [String]) async throws
         -> ExecutableTests.Output
     {
-        let process = Process()
-        process.executableURL = ExecutableTests.binaries.appendingPathComponent("memos-gateway")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MEMOS_") }.merging(environment) { $1 }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                for line in input {
-                    stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
-                }
-                try? stdin.fileHandleForWriting.close()
-                // stderr holds a few log lines, far below a pipe's buffer, so reading it second
-                // cannot block the process.
-                let out = stdout.fileHandleForReading.readAllRetryingInterrupts()
-                let errorData = stderr.fileHandleForReading.readAllRetryingInterrupts()
-                process.waitUntilExit()
-                continuation.resume(
-                    returning: ExecutableTests.Output(
-                        status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                        stderr: String(decoding: errorData, as: UTF8.self)))
-            }
-        }
+        let result = try await ChildProcess.run(
+            ExecutableTests.binaries.appendingPathComponent("memos-gateway"), arguments: arguments,
+            environment: ChildProcess.inheritedEnvironment(environment),
+            input: Data(input.map { $0 + "\n" }.joined().utf8))
+        return ExecutableTests.Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -70,7 +70,7 @@ final class TestGateway: Sendable {
             try FileManager.default.copyItem(at: policyDirectory, to: policies)
         }
         // One reading connection: the suite runs dozens of gateways at once, and a test process
-        // with well over a thousand open descriptors makes Foundation's Process.run crash.
+        // holding well over a thousand descriptors is needless load on the process limits.
         let governance = try await Governance.open(
             dataDirectory: DataDirectory(url: directoryURL), policyDirectory: policies,
             environment: ["MEMOS_SQLITE_READERS": "1"].merging(environment) { $1 })
