@@ -119,6 +119,7 @@ public struct Governance: Sendable {
             retrieval: embedder is HashingEmbedder ? RetrievalOptions() : .semantic, reranker: reranker,
             activePolicy: activePolicy)
         memories.addErasureObserver(ArtifactErasureObserver(store: store, keyring: keyring, audit: audit))
+        memories.addDerivedDataIndex(ArtifactSubjectIndex(store: store, keyring: keyring))
         let governance = Governance(
             activePolicy: activePolicy, identity: identity, memories: memories, keyring: keyring, audit: audit, auditLog: auditLog,
             tracer: auditLog.map { WatermarkTracer(memories: memories, auditLog: $0) }, masterKeyFile: masterKeyFile,

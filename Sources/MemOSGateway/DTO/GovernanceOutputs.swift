@@ -28,13 +28,47 @@ struct SubjectExportOutput: Encodable {
     let tenant: String
     let exportedAt: Date
     let memories: [Entry]
+    let derived: [Derived]
     let withheld: Int
+
+    /// An item derived from the subject (an adapter, a KV snapshot): described, never its content.
+    struct Derived: Encodable {
+        let store: String
+        let id: String
+        let kind: String
+        let name: String?
+        let version: Int
+        let label: String
+        let createdAt: Date
+        let derivedFromMemories: [String]
+        let namesSubject: Bool
+        let flags: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case store, id, kind, name, version, label, createdAt = "created_at",
+                derivedFromMemories = "derived_from_memories", namesSubject = "names_subject", flags
+        }
+
+        init(_ record: DerivedRecord) {
+            store = record.store
+            id = record.id.uuidString.lowercased()
+            kind = record.kind
+            name = record.name
+            version = record.version
+            label = record.label
+            createdAt = record.createdAt
+            derivedFromMemories = record.derivedFromMemories.map { $0.uuidString.lowercased() }
+            namesSubject = record.namesSubject
+            flags = record.flags
+        }
+    }
 
     init(_ export: SubjectExport) {
         subject = export.subject
         tenant = export.tenantID.uuidString.lowercased()
         exportedAt = export.exportedAt
         withheld = export.withheld
+        derived = export.derived.map(Derived.init)
         memories = export.memories.map { entry in
             Entry(
                 memory: MemoryOutput(entry.memory), versions: entry.versions.map(MemoryVersionOutput.init),
@@ -48,7 +82,7 @@ struct SubjectExportOutput: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, subject, tenant, exportedAt = "exported_at", memories, withheld
+        case format, subject, tenant, exportedAt = "exported_at", memories, derived, withheld
     }
 }
 

@@ -46,6 +46,8 @@ public final class MemoryService: Sendable {
     let reranker: (any Reranker)?
     /// Holders of data derived from memories, told of every erasure (see `ErasureObserver`).
     let erasureObservers = Mutex<[any ErasureObserver]>([])
+    /// Holders of derived data asked what comes from a subject (see `DerivedDataIndex`).
+    let derivedIndexes = Mutex<[any DerivedDataIndex]>([])
     /// How many fused candidates a reranker reads (at least top_k).
     public static let rerankDepth = 30
 
@@ -87,6 +89,11 @@ public final class MemoryService: Sendable {
     /// Registers a holder of derived data so subject, tenant and retention erasure reach it.
     public func addErasureObserver(_ observer: any ErasureObserver) {
         erasureObservers.withLock { $0.append(observer) }
+    }
+
+    /// Registers a holder of derived data so subject access exports list what it keeps.
+    public func addDerivedDataIndex(_ index: any DerivedDataIndex) {
+        derivedIndexes.withLock { $0.append(index) }
     }
 
     // MARK: Cubes

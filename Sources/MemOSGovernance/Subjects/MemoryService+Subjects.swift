@@ -53,9 +53,24 @@ extension MemoryService {
                 let usage = try await translatingStoreErrors { try await self.store.usage(tenantID: caller.tenantID, memoryID: item.id) }
                 memories.append(SubjectExport.Memory(memory: view, versions: versions, edges: edges, usage: usage))
             }
+            var derived: [DerivedRecord] = []
+            for index in derivedIndexes.withLock({ $0 }) {
+                let found = try await index.derivedRecords(
+                    tenantID: caller.tenantID, subjectHash: subjectHash, memoryIDs: Set(records.map(\.id)))
+                for record in found {
+                    // An item derived from memories above the clearance carries their label, so it is withheld too.
+                    if activePolicy.current.labels.allows(clearance: caller.role.clearance, toRead: record.label) {
+                        derived.append(record)
+                    } else {
+                        withheld += 1
+                    }
+                }
+            }
             let export = SubjectExport(
-                subject: subject, tenantID: caller.tenantID, exportedAt: Date(), memories: memories, withheld: withheld)
-            return (export, AuditNote(resources: memories.map { $0.memory.item.id.uuidString.lowercased() }))
+                subject: subject, tenantID: caller.tenantID, exportedAt: Date(), memories: memories, derived: derived,
+                withheld: withheld)
+            let resources = memories.map { $0.memory.item.id.uuidString.lowercased() } + derived.map { $0.id.uuidString.lowercased() }
+            return (export, AuditNote(resources: resources))
         }
     }
 

@@ -15,7 +15,10 @@ public struct SubjectExport: Sendable {
     public let tenantID: UUID
     public let exportedAt: Date
     public let memories: [Memory]
-    /// Memories above the exporting role's clearance, left out (a role with the permission
+    /// Artifacts and other data derived from the subject's memories or naming the subject,
+    /// listed (never their content) as far as the exporting role's clearance reaches.
+    public let derived: [DerivedRecord]
+    /// Memories and derived items above the exporting role's clearance, left out (a role with the permission
     /// but a lower clearance cannot use export to read up).
     public let withheld: Int
 }

@@ -251,18 +251,43 @@ struct ArtifactEndToEndTests {
                         "derived_from": ["memory_ids": [memory]],
                     ], bytes: ArtifactFixtures.canaryBytes(canary, count: 300_000), token: mia))
             keep = try await first.uploadArtifact(ArtifactFixtures.lora("generic"), bytes: Data("generic".utf8), token: mia)
+            // An administrator's adapter that names the subject as a source (needs subjects.name).
+            let root = try await first.createUser(tenant: "acme", username: "root", roles: ["tenant-admin"])
+            var named = ArtifactFixtures.lora("support-style")
+            named["derived_from"] = ["subjects": ["mia"]]
+            ids.append(try await first.uploadArtifact(named, bytes: ArtifactFixtures.canaryBytes(canary, count: 4_096), token: root))
             #expect(try await first.send(.GET, "/v1/artifacts/\(ids[0])/content", token: mia).raw == bytes)
             // Sealed at rest: the canary is in no file even before erasure.
             #expect(try first.filesContaining(canary).isEmpty)
 
+            // The subject access export lists what erasure will reach (never the bytes).
+            let export = try await first.send(.GET, "/v1/subjects/mia/export", token: dpo)
+            #expect(export.status == 200)
+            let listed = (export.object["derived"] as? [[String: Any]]) ?? []
+            #expect(Set(listed.compactMap { $0["id"] as? String }) == Set(ids))
+            let lora = try #require(listed.first { $0["id"] as? String == ids[0] })
+            #expect(lora["store"] as? String == "sqlite:artifacts(parametric)" && lora["name"] as? String == "mia-lora")
+            #expect(Set(lora["derived_from_memories"] as? [String] ?? []) == [memory, other])
+            // Provenance records the subjects of its source memories, so it names mia too.
+            #expect(lora["names_subject"] as? Bool == true && lora["label"] as? String == "internal")
+            let snapshot = try #require(listed.first { $0["id"] as? String == ids[1] })
+            #expect(snapshot["kind"] as? String == "kv_snapshot" && snapshot["derived_from_memories"] as? [String] == [memory])
+            let byName = try #require(listed.first { $0["id"] as? String == ids[2] })
+            #expect(byName["names_subject"] as? Bool == true && (byName["derived_from_memories"] as? [String])?.isEmpty == true)
+            #expect(!export.bodyText.contains(canary))
+            let exportRecord = try await first.auditExport(tenantID: tenant).first { $0.contains("\"subject.export\"") }
+            #expect(ids.allSatisfy { exportRecord?.contains($0) == true })
+
             let erased = try await first.send(.POST, "/v1/subjects/mia/erase", token: dpo, json: ["reason": "Art. 17"])
             #expect(erased.status == 200, "\(erased)")
+            let exportAfter = try await first.send(.GET, "/v1/subjects/mia/export", token: dpo)
+            #expect((exportAfter.object["derived"] as? [[String: Any]])?.isEmpty == true)
             let receiptObject = try #require(erased.object["receipt"] as? [String: Any])
             let receipt = try JSONDecoder().decode(
                 ErasureReceipt.self, from: try JSONSerialization.data(withJSONObject: receiptObject))
             #expect(receipt.verify(publicKey: try await first.signingKey()))
             let derived = Dictionary(uniqueKeysWithValues: (receipt.derived ?? []).map { ($0.store, $0) })
-            #expect(derived["sqlite:artifacts(parametric)"]?.erased == 1)
+            #expect(derived["sqlite:artifacts(parametric)"]?.erased == 2)
             #expect(derived["sqlite:artifacts(kv_snapshot)"]?.erased == 1)
 
             for id in ids {
