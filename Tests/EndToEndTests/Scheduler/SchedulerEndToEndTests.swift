@@ -129,4 +129,31 @@ extension TestGateway {
             #expect(anonymous.status == 401)
         }
     }
+
+    @Test func deletingATenantForgetsItsSessionsAtOnce() async throws {
+        try await TestGateway.with { gateway in
+            try await gateway.createTenant("acme")
+            try await gateway.createTenant("globex")
+            let alice = try await gateway.createUser(tenant: "acme", username: "alice", roles: ["member"])
+            let gus = try await gateway.createUser(tenant: "globex", username: "gus", roles: ["member"])
+            for text in Self.kayak { try await gateway.addText(text, token: alice) }
+            try await gateway.addText("The globex roadmap review is on Friday.", token: gus)
+            #expect(try await gateway.sessionSearch("kayak rental", session: "trip", token: alice).status == 200)
+            #expect(try await gateway.sessionSearch("kayak booking", session: "trip-2", token: alice).status == 200)
+            #expect(try await gateway.sessionSearch("roadmap review", session: "plans", token: gus).status == 200)
+            func activeSessions() async throws -> Int? {
+                let status = try await gateway.send(.GET, "/v1/scheduler/status", token: gateway.adminKey)
+                return (status.object["sessions"] as? [String: Any])?["active"] as? Int
+            }
+            #expect(try await activeSessions() == 3)
+
+            let deleted = try await gateway.send(.DELETE, "/admin/v1/tenants/acme", token: gateway.adminKey)
+            #expect(deleted.status == 200, "\(deleted)")
+            #expect(deleted.bodyText.contains("memory:scheduler-sessions"))
+            // acme's two sessions are gone now, not after the idle timeout; globex's stays.
+            #expect(try await activeSessions() == 1)
+            let stillThere = try await gateway.send(.GET, "/v1/scheduler/working-memory?session=plans", token: gus)
+            #expect(stillThere.status == 200)
+        }
+    }
 }
