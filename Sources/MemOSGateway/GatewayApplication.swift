@@ -15,15 +15,22 @@ public struct GatewayConfiguration: Sendable {
     /// larger limit; above it `PUT /v1/artifacts/{id}/content` answers 413.
     public var maxArtifactBytes: Int
     public static let defaultMaxArtifactBytes = 512 * 1024 * 1024
+    /// A cube archive is one JSON document holding the whole cube (≈ 0.6 MB per 1,000
+    /// memories, 2.5 MB with embeddings), so `POST /v1/cubes/import` has its own limit: an
+    /// export must always fit back in.
+    public var maxArchiveBytes: Int
+    public static let defaultMaxArchiveBytes = 256 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 8 * 1024 * 1024,
-        maxArtifactBytes: Int = GatewayConfiguration.defaultMaxArtifactBytes
+        maxArtifactBytes: Int = GatewayConfiguration.defaultMaxArtifactBytes,
+        maxArchiveBytes: Int = GatewayConfiguration.defaultMaxArchiveBytes
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxArtifactBytes = maxArtifactBytes
+        self.maxArchiveBytes = maxArchiveBytes
     }
 }
 
@@ -60,7 +67,8 @@ public enum GatewayApplication {
         SubjectRoutes(governance: governance, body: body).register(on: v1)
         SchedulerRoutes(governance: governance, body: body).register(on: v1)
         ArtifactRoutes(governance: governance, body: body, maxContentBytes: configuration.maxArtifactBytes).register(on: v1)
-        CubeArchiveRoutes(governance: governance, body: body).register(on: v1)
+        CubeArchiveRoutes(governance: governance, body: body, archiveBody: JSONBody(maxBytes: configuration.maxArchiveBytes))
+            .register(on: v1)
         MemStoreRoutes(governance: governance, body: body).register(on: v1)
         ChatRoutes(governance: governance, body: body).register(on: v1)
 

@@ -24,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The data directory must have been created by `memos-admin init`; the gateway refuses to \
             start without its master key (or MEMOS_MASTER_KEY). Every option can also come from the \
-            environment: MEMOS_DATA_DIR, MEMOS_HOST, MEMOS_PORT, MEMOS_POLICY_DIR, MEMOS_MAX_BODY_BYTES.
+            environment: MEMOS_DATA_DIR, MEMOS_HOST, MEMOS_PORT, MEMOS_POLICY_DIR, MEMOS_MAX_BODY_BYTES,
+            MEMOS_MAX_ARCHIVE_BYTES, MEMOS_MAX_ARTIFACT_BYTES.
             """)
 
     @Option(name: .customLong("data-dir"), help: "Data directory (env MEMOS_DATA_DIR).")
@@ -42,6 +43,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest accepted request body (env MEMOS_MAX_BODY_BYTES; default 8 MiB).")
     var maxBodyBytes: Int?
 
+    @Option(
+        name: .customLong("max-archive-bytes"),
+        help: "Largest cube archive POST /v1/cubes/import accepts (env MEMOS_MAX_ARCHIVE_BYTES; default 256 MiB).")
+    var maxArchiveBytes: Int?
+
+    @Option(
+        name: .customLong("max-artifact-bytes"),
+        help: "Largest artifact content accepted (env MEMOS_MAX_ARTIFACT_BYTES; default 512 MiB).")
+    var maxArtifactBytes: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         LoggingSystem.bootstrap { label in
@@ -56,8 +67,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let portValue = try port ?? environment["MEMOS_PORT"].map(Self.parsePort) ?? 8080
         var configuration = GatewayConfiguration(host: host ?? environment["MEMOS_HOST"] ?? "127.0.0.1", port: portValue)
-        if let limit = maxBodyBytes ?? environment["MEMOS_MAX_BODY_BYTES"].flatMap(Int.init) {
+        if let limit = try Self.limit(maxBodyBytes, environment, "MEMOS_MAX_BODY_BYTES", flag: "--max-body-bytes") {
             configuration.maxBodyBytes = limit
+        }
+        if let limit = try Self.limit(maxArchiveBytes, environment, "MEMOS_MAX_ARCHIVE_BYTES", flag: "--max-archive-bytes") {
+            configuration.maxArchiveBytes = limit
+        }
+        if let limit = try Self.limit(maxArtifactBytes, environment, "MEMOS_MAX_ARTIFACT_BYTES", flag: "--max-artifact-bytes") {
+            configuration.maxArtifactBytes = limit
         }
         let policyPath = policyDirectory ?? environment["MEMOS_POLICY_DIR"] ?? "policies"
 
@@ -86,5 +103,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("MEMOS_PORT must be a port number, got '\(value)'")
         }
         return port
+    }
+
+    /// A byte limit from its flag, else its environment variable; it must be a positive number.
+    static func limit(_ flag: Int?, _ environment: [String: String], _ variable: String, flag name: String) throws -> Int? {
+        if let flag {
+            guard flag > 0 else { throw ValidationError("\(name) must be a positive number of bytes, got \(flag)") }
+            return flag
+        }
+        guard let raw = environment[variable] else { return nil }
+        guard let value = Int(raw), value > 0 else {
+            throw ValidationError("\(variable) must be a positive number of bytes, got '\(raw)'")
+        }
+        return value
     }
 }

@@ -11,11 +11,13 @@ import MemOSGovernance
 struct CubeArchiveRoutes {
     let governance: Governance
     let body: JSONBody
+    /// Imports read whole archives, under the larger archive limit.
+    let archiveBody: JSONBody
 
     func register(on group: RouterGroup<GatewayRequestContext>) {
         group.post("cubes/import") { request, context in
             let caller = try context.memoryCaller(for: request, identity: governance.identity)
-            let input = try await body.decode(ImportCubeRequest.self, from: request)
+            let input = try await archiveBody.decode(ImportCubeRequest.self, from: request)
             let result = try await governance.memories.importCube(
                 caller, archive: input.archive, passphrase: input.passphrase, name: input.name, subspace: input.subspace)
             return try JSONCoding.response(CubeImportOutput(result), status: .created)

@@ -279,4 +279,47 @@ struct CubeArchiveRoundTripTests {
             #expect(ownImport.status == 201, "\(ownImport)")
         }
     }
+
+    @Test func anArchiveLargerThanTheJSONBodyLimitImportsUnderItsOwnLimit() async throws {
+        // 16 KiB for ordinary bodies, 192 KiB for archives: 200 memories export to ~115 KB.
+        let gateway = try await TestGateway.start(maxBodyBytes: 16 * 1024, maxArchiveBytes: 192 * 1024)
+        do {
+            try await gateway.createTenant("acme")
+            let root = try await gateway.createUser(tenant: "acme", username: "root", roles: ["tenant-admin"])
+            _ = try await gateway.createCube("notes", subspace: "tenant", token: root)
+            // Words of random letters, so that no two notes are near-duplicates (which would merge).
+            func word() -> String { String((0..<7).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! }) }
+            for _ in 0..<4 {
+                let memories = (0..<50).map { _ in ["text": (0..<9).map { _ in word() }.joined(separator: " ")] }
+                let added = try await gateway.send(.POST, "/v1/memories", token: root, json: ["memories": memories, "cube": "notes"])
+                #expect(added.status == 201, "\(added)")
+            }
+            let export = try await gateway.exportCube("notes", token: root)
+            #expect(export.status == 200)
+            #expect(export.raw.count > 16 * 1024 && export.raw.count < 192 * 1024, "archive of \(export.raw.count) bytes")
+            let archive = try #require(export.json as? [String: Any])
+            let before = try await gateway.memoryCount(token: root)
+
+            let imported = try await gateway.importCube(archive: archive, name: "notes-copy", token: root)
+            #expect(imported.status == 201, "\(imported)")
+            #expect(try await gateway.memoryCount(token: root) == before + 200)
+            // Ordinary bodies keep their limit.
+            let big = try await gateway.send(
+                .POST, "/v1/memories", token: root, json: ["text": String(repeating: "x", count: 20 * 1024)])
+            #expect(big.status == 413 && big.isProblem)
+
+            // Above the archive limit (with embeddings the same cube is several times larger): 413, nothing stored.
+            let heavy = try await gateway.exportCube("notes", token: root, embeddings: true)
+            #expect(heavy.raw.count > 192 * 1024)
+            let refused = try await gateway.importCube(
+                archive: try #require(heavy.json as? [String: Any]), name: "notes-heavy", token: root)
+            #expect(refused.status == 413 && refused.isProblem, "\(refused)")
+            #expect(try await gateway.memoryCount(token: root) == before + 200)
+            #expect(try await !gateway.cubeNames(token: root).contains("notes-heavy"))
+        } catch {
+            await gateway.stop()
+            throw error
+        }
+        await gateway.stop()
+    }
 }

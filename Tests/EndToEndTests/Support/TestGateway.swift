@@ -56,7 +56,7 @@ final class TestGateway: Sendable {
     /// Starts a gateway over a new data directory (or an existing one, to test restarts).
     static func start(
         dataDirectory: URL? = nil, adminKey existingKey: String? = nil, maxBodyBytes: Int = 8 * 1024 * 1024,
-        environment: [String: String] = [:]
+        maxArchiveBytes: Int = GatewayConfiguration.defaultMaxArchiveBytes, environment: [String: String] = [:]
     ) async throws -> TestGateway {
         let directoryURL = dataDirectory ?? makeTemporaryDirectory()
         var adminKey = existingKey ?? ""
@@ -78,7 +78,8 @@ final class TestGateway: Sendable {
         logger.logLevel = .warning
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = GatewayApplication.build(
-            configuration: GatewayConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
+            configuration: GatewayConfiguration(
+                host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, maxArchiveBytes: maxArchiveBytes),
             governance: governance, logger: logger,
             onServerRunning: { port in
                 portContinuation.yield(port)
