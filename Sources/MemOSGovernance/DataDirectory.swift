@@ -146,7 +146,10 @@ public struct Governance: Sendable {
                 group.addTask { await auditLog.runCheckpointTimer() }
             }
             // Retention purges run as scheduler tasks, with its other periodic work.
-            group.addTask { await scheduler.run(retention: sweeper) }
+            let artifacts = self.artifacts
+            group.addTask {
+                await scheduler.run(retention: sweeper, expireUploads: { try await artifacts.expirePendingUploads() })
+            }
         }
     }
 

@@ -233,6 +233,36 @@ struct ArtifactServiceTests {
         }
     }
 
+    @Test func abandonedUploadsExpireWithTheirKeysAndOnlyThey() async throws {
+        let world = try await World()
+        let dayAndAHourAgo = Date().addingTimeInterval(-ArtifactService.pendingLifetime - 3_600)
+        let abandoned = try await world.artifacts.create(world.mia, Self.lora("abandoned"), now: dayAndAHourAgo)
+        let recent = try await world.artifacts.create(world.mia, Self.lora("recent"))
+        let oldButUploaded = try await world.artifacts.create(world.mia, Self.lora("finished"), now: dayAndAHourAgo)
+        _ = try await world.artifacts.uploadContent(world.mia, id: oldButUploaded.id, content: Self.stream(Data("done".utf8)))
+
+        #expect(try await world.artifacts.expirePendingUploads() == 1)
+        await #expect(throws: GovernanceError.notFound("no artifact \(abandoned.id.uuidString.lowercased())")) {
+            try await world.artifacts.get(world.mia, id: abandoned.id)
+        }
+        #expect(
+            try await world.fixture.governance.keyring.subjectKey(
+                tenantID: world.mia.tenantID, subjectHash: "artifact:\(abandoned.id.uuidString.lowercased())", create: false) == nil)
+        #expect(try await world.artifacts.get(world.mia, id: recent.id).state == .pending)
+        #expect(try await Self.downloaded(try await world.artifacts.download(world.mia, id: oldButUploaded.id)) == Data("done".utf8))
+        // The recent one can still receive its content; a second pass finds nothing more.
+        _ = try await world.artifacts.uploadContent(world.mia, id: recent.id, content: Self.stream(Data("late".utf8)))
+        #expect(try await world.artifacts.expirePendingUploads() == 0)
+
+        let auditLog = try #require(world.fixture.governance.auditLog)
+        var expiry: [String] = []
+        for try await line in auditLog.export(tenantID: world.mia.tenantID) where line.contains("\"artifact.expire\"") {
+            expiry.append(line)
+        }
+        #expect(expiry.count == 1 && expiry.first?.contains(abandoned.id.uuidString.lowercased()) == true)
+        #expect(expiry.first?.contains("abandoned") == false, "the sealed name stays out of the trail")
+    }
+
     @Test func theFlagPolicyKeepsTheArtifactFlaggedAndDownloadsMustAcceptIt() async throws {
         let world = try await World()
         let memory = try await world.fixture.governance.memories.addText(world.mia, "mia's tone preferences")

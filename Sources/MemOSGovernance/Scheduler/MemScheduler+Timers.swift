@@ -9,23 +9,26 @@ extension MemScheduler {
     static let tickInterval: Duration = .seconds(5)
 
     /// Runs until cancelled: queues a re-embedding for tenants with stale vectors, then ticks.
-    public func run(retention: RetentionSweeper) async {
+    /// `expireUploads` runs with each retention purge (abandoned artifact uploads).
+    public func run(retention: RetentionSweeper, expireUploads: (@Sendable () async throws -> Int)? = nil) async {
         if let tenants = try? await memories.store.tenants() {
             for tenant in tenants { _ = try? await enqueueReembedIfNeeded(tenantID: tenant.id) }
         }
         while !Task.isCancelled {
-            await tick(retention: retention)
+            await tick(retention: retention, expireUploads: expireUploads)
             try? await Task.sleep(for: Self.tickInterval)
         }
     }
 
     /// One timer pass (tests call it directly).
-    func tick(retention: RetentionSweeper) async {
+    func tick(retention: RetentionSweeper, expireUploads: (@Sendable () async throws -> Int)? = nil) async {
         let time = now()
         let policy = self.policy
         if due("retention", every: activePolicy.current.retention.sweepInterval, at: time) {
             await queue.enqueue(.retentionPurge, owner: nil, dedupeKey: "retention") { [now] _ in
-                ["purged": String(try await retention.sweep(now: now()))]
+                var result = ["purged": String(try await retention.sweep(now: now()))]
+                if let expireUploads { result["expired_uploads"] = String(try await expireUploads()) }
+                return result
             }
         }
         if due("lifecycle", every: policy.lifecycleInterval, at: time), let tenants = try? await memories.store.tenants() {

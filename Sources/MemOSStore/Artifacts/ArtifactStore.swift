@@ -32,6 +32,9 @@ public protocol ArtifactStore: Sendable {
     func deleteArtifacts(tenantID: UUID, ids: [UUID]) async throws -> Int
     /// Artifacts derived from any of `refs` (memory ids or subjects' keyed hashes).
     func artifacts(tenantID: UUID, derivedFrom refs: [String]) async throws -> [ArtifactRecord]
+    /// Artifacts of every tenant still waiting for their content, created before `date`
+    /// (oldest first, at most `limit`): abandoned uploads to expire.
+    func pendingArtifacts(createdBefore date: Date, limit: Int) async throws -> [ArtifactRecord]
     /// Stored chunks of one artifact (administration and tests).
     func artifactChunkCount(tenantID: UUID, artifactID: UUID) async throws -> Int
 }

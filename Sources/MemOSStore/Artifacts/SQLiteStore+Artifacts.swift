@@ -128,4 +128,11 @@ extension SQLiteStore: ArtifactStore {
                 .order(Column("id")).fetchAll(db)
         }
     }
+
+    public func pendingArtifacts(createdBefore date: Date, limit: Int) async throws -> [ArtifactRecord] {
+        try await read { db in
+            try ArtifactRecord.filter(Column("state") == "pending" && Column("created_at") < date)
+                .order(Column("created_at")).limit(limit).fetchAll(db)
+        }
+    }
 }
