@@ -15,8 +15,10 @@ import Glibc
         let stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let result = try ChildProcess.runBlocking(
+    /// Runs a shipped binary to completion, waiting off the cooperative pool (other suites'
+    /// in-process gateways and timers need its threads meanwhile).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        let result = try await ChildProcess.run(
             binaries.appendingPathComponent(executable), arguments: arguments,
             environment: ChildProcess.inheritedEnvironment(environment))
         return Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
@@ -40,9 +42,9 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func initCreatesAnOwnerOnlyKeyAndPrintsTheAdminKeyOnce() throws {
+    @Test func initCreatesAnOwnerOnlyKeyAndPrintsTheAdminKeyOnce() async throws {
         let directory = TestGateway.makeTemporaryDirectory()
-        let first = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let first = try await Self.run("memos-admin", ["init", "--data-dir", directory.path])
         #expect(first.status == 0, "\(first.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: String]
         let key = try #require(json?["admin_key"])
@@ -56,34 +58,34 @@ import Glibc
             #expect(bytes.range(of: Data(key.utf8)) == nil, "admin key found in \(name)")
         }
         // A second init refuses instead of replacing the key.
-        let second = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let second = try await Self.run("memos-admin", ["init", "--data-dir", directory.path])
         #expect(second.status == 1)
         #expect(second.stderr.contains("already initialised"))
     }
 
-    @Test func gatewayRefusesToStartWithoutAUsableMasterKey() throws {
+    @Test func gatewayRefusesToStartWithoutAUsableMasterKey() async throws {
         let directory = TestGateway.makeTemporaryDirectory()
-        _ = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        _ = try await Self.run("memos-admin", ["init", "--data-dir", directory.path])
         let policies = TestGateway.policyDirectory.path
         let keyFile = directory.appendingPathComponent("master.key")
 
         try FileManager.default.removeItem(at: keyFile)
-        let missing = try Self.run(
+        let missing = try await Self.run(
             "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("refusing to start"))
         #expect(missing.stderr.contains("master.key"))
 
-        let empty = try Self.run(
+        let empty = try await Self.run(
             "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies],
             environment: ["MEMOS_MASTER_KEY": ""])
         #expect(empty.status != 0)
         #expect(empty.stderr.contains("refusing to start"))
     }
 
-    @Test func gatewayRefusesAnInvalidPolicyNamingTheLine() throws {
+    @Test func gatewayRefusesAnInvalidPolicyNamingTheLine() async throws {
         let directory = TestGateway.makeTemporaryDirectory()
-        _ = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        _ = try await Self.run("memos-admin", ["init", "--data-dir", directory.path])
         let policies = TestGateway.makeTemporaryDirectory()
         try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
         let shipped = try String(contentsOf: TestGateway.policyDirectory.appendingPathComponent("roles.yaml"), encoding: .utf8)
@@ -91,7 +93,7 @@ import Glibc
         try broken.write(to: policies.appendingPathComponent("roles.yaml"), atomically: true, encoding: .utf8)
         let brokenLine = broken.components(separatedBy: "\n").firstIndex { $0.contains("raed") }! + 1
 
-        let result = try Self.run(
+        let result = try await Self.run(
             "memos-gateway", ["--data-dir", directory.path, "--port", "\(Self.freePort())", "--policy-dir", policies.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("roles.yaml:\(brokenLine):"), "\(result.stderr)")
@@ -99,7 +101,7 @@ import Glibc
 
     @Test func gatewayServesAndStopsGracefullyOnSIGTERM() async throws {
         let directory = TestGateway.makeTemporaryDirectory()
-        let initOutput = try Self.run("memos-admin", ["init", "--data-dir", directory.path])
+        let initOutput = try await Self.run("memos-admin", ["init", "--data-dir", directory.path])
         let adminKey = try #require(
             (try JSONSerialization.jsonObject(with: Data(initOutput.stdout.utf8)) as? [String: String])?["admin_key"])
         let port = Self.freePort()
@@ -114,7 +116,7 @@ import Glibc
         // The admin CLI drives the running gateway over HTTP.
         var created: Output?
         for _ in 0..<150 {  // up to ~15 s for a cold start on a loaded machine
-            created = try Self.run(
+            created = try await Self.run(
                 "memos-admin", ["tenant", "create", "acme", "--json"],
                 environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
             if created?.status == 0 { break }
@@ -122,13 +124,13 @@ import Glibc
         }
         #expect(created?.status == 0, "\(created?.stderr ?? "")")
         #expect(created?.stdout.contains("\"name\" : \"acme\"") == true)
-        let user = try Self.run(
+        let user = try await Self.run(
             "memos-admin", ["user", "create", "--tenant", "acme", "alice", "--role", "member", "--json"],
             environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
         #expect(user.status == 0, "\(user.stderr)")
         #expect(user.stdout.contains("mgk_"))
         // A refused request is exit code 1 with the server's reason.
-        let duplicate = try Self.run(
+        let duplicate = try await Self.run(
             "memos-admin", ["tenant", "create", "acme"],
             environment: ["MEMOS_SERVER": "http://127.0.0.1:\(port)", "MEMOS_TOKEN": adminKey])
         #expect(duplicate.status == 1)
@@ -145,13 +147,13 @@ import Glibc
         #expect(!logs.contains(adminKey))
     }
 
-    @Test func adminCLIRejectsUsageErrorsWith64() throws {
-        let missingRole = try Self.run(
+    @Test func adminCLIRejectsUsageErrorsWith64() async throws {
+        let missingRole = try await Self.run(
             "memos-admin", ["user", "create", "--tenant", "acme", "alice"],
             environment: ["MEMOS_TOKEN": "mgk_x", "MEMOS_SERVER": "http://127.0.0.1:1"])
         #expect(missingRole.status == 64)
         #expect(missingRole.stderr.contains("--role"))
-        let noToken = try Self.run("memos-admin", ["tenant", "list"])
+        let noToken = try await Self.run("memos-admin", ["tenant", "list"])
         #expect(noToken.status == 64)
     }
 }

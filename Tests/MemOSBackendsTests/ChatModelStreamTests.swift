@@ -107,14 +107,20 @@ struct ChatModelStreamTests {
 
     @Test("A server that goes silent mid-stream times out instead of hanging")
     func stalledStreamTimesOut() async throws {
-        let slow = FakeResponse.chatStream(["first ", "second"], chunkDelay: .seconds(8))
+        let gate = StreamGate()
+        var slow = FakeResponse.chatStream(["first ", "second"])
+        slow.stallAfterFirstEvent = gate
         try await FakeOpenAIServer.with(script: [slow]) { server in
             let model = OpenAICompatibleChatModel(
                 endpoint: fastEndpoint(server, maxRetries: 0, timeout: .seconds(2)))
+            let started = ContinuousClock.now
             let result = await drain(model.stream(turns, temperature: 0))
-            // Only the first chunk: the stream failed during the eight-second silence instead of
-            // waiting for the second one.
+            let waited = ContinuousClock.now - started
+            gate.open()
+            // Only the first chunk: the stream failed during the silence (which lasts until the
+            // gate opens, up to a minute) instead of waiting for the second one.
             #expect(result.chunks == ["first "])
+            #expect(waited >= .seconds(2) && waited < .seconds(60), "gave up after \(waited)")
             guard case .timedOut = try #require(result.error as? BackendError) else {
                 Issue.record("expected timedOut, got \(String(describing: result.error))")
                 return

@@ -2,7 +2,9 @@ import Foundation
 import MemOSCore
 import Testing
 
-@Suite("UUIDv7")
+/// Serialized: the tests share the process-wide v7 clock, and the back-filling ones would
+/// otherwise disturb each other's history on purpose.
+@Suite("UUIDv7", .serialized)
 struct UUIDv7Tests {
     @Test("Version and variant bits are those of RFC 9562 v7")
     func versionAndVariant() {
@@ -80,6 +82,18 @@ struct UUIDv7Tests {
         // Live ids made meanwhile are unaffected by the back-filled ones.
         let live = try #require(UUID.v7().uuidV7Timestamp)
         #expect(live.timeIntervalSinceNow > -60)
+    }
+
+    @Test("A moment being filled keeps its order while tens of thousands of other past moments come and go")
+    func busyMomentSurvivesHistoryEviction() {
+        let base = Date(timeIntervalSince1970: 1_500_000_000.25)
+        var ids: [UUID] = []
+        for step in 0..<40_000 {
+            ids.append(UUID.v7(at: base))
+            // A new earlier moment between every two ids (40,000 in all, past the history bound of 16,384).
+            _ = UUID.v7(at: base.addingTimeInterval(Double(step + 1) * 10))
+        }
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
     }
 
     @Test("Ids made concurrently are unique")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// A request as the fake server received it.
 public struct RecordedRequest: Sendable {
@@ -34,6 +35,10 @@ public struct FakeResponse: Sendable {
     public var streamError: String?
     /// Pause between two streamed events.
     public var chunkDelay: Duration?
+    /// After the first streamed event, send nothing until this gate opens (at most a minute):
+    /// a silent server whose silence lasts as long as the test needs, however loaded the
+    /// machine, instead of a fixed pause a slow run could outlast.
+    public var stallAfterFirstEvent: StreamGate?
 
     public init(
         status: Int = 200, body: String = "", retryAfter: String? = nil, delay: Duration? = nil,
@@ -198,12 +203,14 @@ public final class FakeOpenAIServer: Sendable {
                 if recorded.json["stream"] as? Bool == true, answer.status == 200, answer.streamChunks != nil {
                     let events = answer.streamEvents
                     let pause = answer.chunkDelay
+                    let gate = answer.stallAfterFirstEvent
                     return Response(
                         status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                         body: ResponseBody { writer in
-                            for event in events {
+                            for (index, event) in events.enumerated() {
                                 try await writer.write(ByteBuffer(string: event))
                                 if let pause { try await Task.sleep(for: pause) }
+                                if index == 0, let gate { await gate.wait(atMost: .seconds(60)) }
                             }
                             try await writer.finish(nil)
                         })
@@ -245,6 +252,24 @@ public final class FakeOpenAIServer: Sendable {
 
     public var requests: [RecordedRequest] {
         get async { await log.requests }
+    }
+}
+
+/// Holds a fake server's stream until the test opens it.
+public final class StreamGate: Sendable {
+    private let isOpen = Mutex(false)
+
+    public init() {}
+
+    public func open() {
+        isOpen.withLock { $0 = true }
+    }
+
+    func wait(atMost limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !isOpen.withLock({ $0 }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
 

@@ -55,6 +55,8 @@ private final class UUIDv7Clock: @unchecked Sendable {
 
         var milliseconds: UInt64 = 0
         var counter: UInt16 = 0
+        /// When it was last used, in calls to `next` (history eviction keeps the recent ones).
+        var lastUsed: UInt64 = 0
 
         /// The next (timestamp, counter) after the last one, or nil when `requested` lies too
         /// far in the past for this timeline.
@@ -84,10 +86,14 @@ private final class UUIDv7Clock: @unchecked Sendable {
     /// Ids back-filled for explicit earlier times, one timeline per requested millisecond, kept
     /// apart from `live` so they neither disturb nor are disturbed by live ids, yet stay ordered
     /// when made repeatedly for one moment (a fixed clock in tests, an import of old
-    /// conversations). Bounded: forgetting a timeline only costs ordering among ids of that
-    /// moment made before and after. Guarded by `lock`.
+    /// conversations). Bounded: when full, the least recently used half is forgotten, so a
+    /// moment still being filled keeps its order however many other moments come and go
+    /// meanwhile (forgetting one only costs ordering among ids of that moment made before and
+    /// after). Guarded by `lock`.
     private var history: [UInt64: Timeline] = [:]
-    private static let historyLimit = 1024
+    private static let historyLimit = 16_384
+    /// Calls to `next`, the clock `lastUsed` is read from. Guarded by `lock`.
+    private var calls: UInt64 = 0
 
     static func milliseconds(since1970 date: Date) -> UInt64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded(.down)
@@ -106,12 +112,17 @@ private final class UUIDv7Clock: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let next = live.advance(to: requested) { return next }
+        calls += 1
         if var timeline = history[requested], let next = timeline.advance(to: requested) {
+            timeline.lastUsed = calls
             history[requested] = timeline
             return next
         }
-        if history.count >= Self.historyLimit { history.removeAll(keepingCapacity: true) }
-        let timeline = Timeline(milliseconds: requested, counter: Self.freshCounter())
+        if history.count >= Self.historyLimit {
+            let cutoff = history.values.map(\.lastUsed).sorted()[Self.historyLimit / 2]
+            history = history.filter { $0.value.lastUsed >= cutoff }
+        }
+        let timeline = Timeline(milliseconds: requested, counter: Self.freshCounter(), lastUsed: calls)
         history[requested] = timeline
         return (timeline.milliseconds, timeline.counter)
     }

@@ -223,13 +223,6 @@ extension ChildProcess {
         }
     }
 
-    /// The blocking body of `run`: for synchronous tests that have no gateway in process.
-    static func runBlocking(
-        _ executable: URL, arguments: [String], environment: [String: String]
-    ) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ChildProcess(executable: executable, arguments: arguments, environment: environment).collect(input: nil)
-    }
-
     /// Starts draining stderr on its own thread (so the child never blocks on a full pipe);
     /// the returned function waits for end of file and gives what was read.
     func readErrorsInBackground() -> @Sendable () -> Data {
