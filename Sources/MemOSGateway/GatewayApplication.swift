@@ -53,6 +53,8 @@ public enum GatewayApplication {
     static func buildRouter(configuration: GatewayConfiguration, governance: Governance) -> Router<GatewayRequestContext> {
         let body = JSONBody(maxBytes: configuration.maxBodyBytes)
         let router = Router(context: GatewayRequestContext.self)
+        let metrics = HTTPMetrics()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
         HealthRoutes(governance: governance).register(on: router)
 
@@ -60,6 +62,7 @@ public enum GatewayApplication {
         identityRoutes.registerPublic(on: router.group("v1"))
 
         let authenticate = AuthMiddleware(identity: governance.identity, audit: governance.audit)
+        OperationsRoutes(governance: governance, metrics: metrics).register(on: router, authenticate: authenticate)
         let audit = AuditMiddleware(audit: governance.audit)
         let v1 = router.group("v1").add(middleware: authenticate).add(middleware: audit)
         identityRoutes.register(on: v1)
