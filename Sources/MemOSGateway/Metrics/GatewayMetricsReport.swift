@@ -34,7 +34,9 @@ struct GatewayMetricsReport {
         for (key, count) in snapshot.requests {
             out.sample("memos_http_requests_total", [("method", key.method), ("route", key.route), ("status", String(key.status))], count)
         }
-        out.family("memos_http_request_duration_seconds", type: "histogram", help: "Time to answer, by method and route pattern.")
+        out.family(
+            "memos_http_request_duration_seconds", type: "histogram",
+            help: "Time until the response starts (a streamed body may go on), by method and route pattern.")
         for (key, histogram) in snapshot.latencies {
             let labels = [("method", key.method), ("route", key.route)]
             for (index, bound) in HTTPMetrics.bucketBounds.enumerated() {

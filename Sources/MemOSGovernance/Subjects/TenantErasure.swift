@@ -84,7 +84,9 @@ extension Governance {
             method: "tenant row deleted; foreign keys cascade to its users, role bindings, API keys and cubes"),
         .init(store: "memory:search-indexes", method: "entries removed from BM25, vector and graph indexes"),
         .init(store: "memory:usage-queue", method: "pending retrieval counts dropped"),
-        .init(store: "memory:scheduler-sessions", method: "every session of the tenant forgotten (working memory, recent turns, preloaded scenes, preload statistics)"),
+        .init(
+            store: "memory:scheduler-sessions",
+            method: "every session of the tenant forgotten (working memory, recent turns, preloaded scenes, preload statistics)"),
         .init(
             store: "audit-trail",
             method: "the tenant's chain is kept, closed by tenant.delete: keyed hashes only, whose key is destroyed"),
