@@ -111,4 +111,16 @@ struct TextTokenizerTests {
         #expect(TextTokenizer.porterStem("as") == "as")
         #expect(TextTokenizer.porterStem("r2d2s") == "r2d2s")
     }
+
+    /// Random text mixing ASCII, accents, combining marks, CJK, emoji and punctuation, 20,000
+    /// strings: tokenizing and stemming always answer with non-empty tokens.
+    @Test func randomTextNeverCrashesTheTokenizer() {
+        let alphabet = Array("abcyzAEIOUs'’-_.,!? 0123456789éüß\u{301}\u{308}中文日本語한국어🎉👩‍👩‍👧\t\n")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...40, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(!tokenizer.tokens(text).contains(""), "\(text)")
+        }
+    }
 }

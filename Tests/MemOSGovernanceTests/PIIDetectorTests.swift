@@ -209,6 +209,37 @@ private let negatives: [Labelled] = [
         #expect(PIIChecksums.isValidIBAN("SE4550000000058398257466"))  // generic 15–34 rule
     }
 
+    /// IBAN-shaped tokens shorter than any IBAN (12–14 characters, which the pattern admits)
+    /// once crashed the detector for countries without a fixed length: a hex token in a UUID
+    /// ("BF20BC39CF3F") took the process down.
+    @Test func shortIBANShapedTokensAreNotIBANsAndNeverCrash() {
+        for token in ["BF20BC39CF3F", "ZZ12ABCD3456XY", "QQ00 AAAA BBBB", "DE12 3456 7890", "GB82WEST1234"] {
+            let matches = detector.detect(in: "the code \(token) works")
+            #expect(!matches.contains { $0.kind == .iban }, "\(token)")
+            #expect(PIIChecksums.resolveIBAN(token, location: 0).1 == false)
+        }
+        // Whatever UUIDs look like, the detector answers (uppercase hex, as in canaries and ids).
+        for _ in 0..<5_000 {
+            let text = "CANARY-\(UUID().uuidString)-zebra \(UUID().uuidString.replacingOccurrences(of: "-", with: ""))"
+            _ = detector.detect(in: text)
+        }
+        #expect(detector.detect(in: "pay to DE89 3704 0044 0532 0130 00 today").map(\.kind) == [.iban])
+    }
+
+    /// Random text over the characters the patterns care about (letters, digits, separators,
+    /// `@`, `+`, dots), 20,000 strings: the detector always answers, with ranges inside the text.
+    @Test func randomPatternShapedTextNeverCrashesTheDetector() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefz0123456789  --..@+()/:X")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...60, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            for match in detector.detect(in: text) {
+                #expect(String(text[match.range]) == match.text, "\(text)")
+            }
+        }
+    }
+
     @Test func chineseResidentIDMod11_2() {
         #expect(PIIChecksums.chineseIDCheckCharacter("11010519491231002") == "X")
         #expect(PIIChecksums.chineseIDCheckCharacter("44030419900307001") == "8")

@@ -81,6 +81,20 @@ struct TokenizerTests {
         #expect(model.wordPieces(String(repeating: "a", count: 100)).joined() == "aaa" + String(repeating: "##aa", count: 48) + "##a")
     }
 
+    @Test("Random text of every script and special-token fragments always tokenizes within bounds")
+    func randomText() throws {
+        let model = try TestModel.model()
+        let alphabet = Array("abzAZ09 .,;'’-#[]CLSEPUNK|éüßñ\u{301}\u{200B}中文日本語한국어ไทย🎉👩‍👩‍👧\t\n\u{0}")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...80, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            let ids = model.tokenize(text)
+            #expect(ids.first == 101 && ids.last == 102 && ids.count <= MiniLM.maxTokens, "\(text)")
+            #expect(ids.allSatisfy { (0..<30_522).contains($0) }, "\(text)")
+        }
+    }
+
     @Test("Long texts are truncated to 256 tokens, [CLS] and [SEP] included")
     func truncation() throws {
         let model = try TestModel.model()

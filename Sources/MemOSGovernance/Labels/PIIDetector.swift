@@ -240,6 +240,9 @@ enum PIIChecksums {
     static func resolveIBAN(_ candidate: String, location: Int) -> (NSRange, Bool) {
         let compactCount = candidate.filter { $0 != " " }.count
         let country = String(candidate.prefix(2))
+        // Shorter than any IBAN (an unknown country's candidate may be, e.g. a hex token like
+        // "BF20BC39CF3F"): not one, and no range of lengths to try.
+        guard compactCount >= 15 else { return (NSRange(location: location, length: candidate.utf16.count), false) }
         let lengths: [Int] =
             if let expected = ibanLengths[country] { [expected] } else { Array((15...min(34, compactCount)).reversed()) }
         for length in lengths where length <= compactCount {
