@@ -112,7 +112,7 @@ struct ChatModelStreamTests {
         slow.stallAfterFirstEvent = gate
         try await FakeOpenAIServer.with(script: [slow]) { server in
             let model = OpenAICompatibleChatModel(
-                endpoint: fastEndpoint(server, maxRetries: 0, timeout: .seconds(2)))
+                endpoint: fastEndpoint(server, maxRetries: 0, timeout: .seconds(6)))
             let started = ContinuousClock.now
             let result = await drain(model.stream(turns, temperature: 0))
             let waited = ContinuousClock.now - started
@@ -120,7 +120,7 @@ struct ChatModelStreamTests {
             // Only the first chunk: the stream failed during the silence (which lasts until the
             // gate opens, up to a minute) instead of waiting for the second one.
             #expect(result.chunks == ["first "])
-            #expect(waited >= .seconds(2) && waited < .seconds(60), "gave up after \(waited)")
+            #expect(waited >= .seconds(6) && waited < .seconds(60), "gave up after \(waited)")
             guard case .timedOut = try #require(result.error as? BackendError) else {
                 Issue.record("expected timedOut, got \(String(describing: result.error))")
                 return

@@ -248,9 +248,12 @@ struct RetryTests {
 
     @Test("A server slower than the timeout gives timedOut")
     func timeout() async throws {
-        // The server would answer after 12 s; the client must give up well before. The bound is
-        // wide because a loaded CI machine can starve the event loop for seconds.
-        try await FakeOpenAIServer.with(script: [FakeResponse(body: "{}", delay: .seconds(12))]) { server in
+        // The server answers only when the test lets it (after the client gave up); the client
+        // must give up well before the bound, which is wide because a loaded CI machine can
+        // starve the event loop for seconds.
+        let gate = StreamGate()
+        try await FakeOpenAIServer.with(script: [FakeResponse(body: "{}", holdUntil: gate)]) { server in
+            defer { gate.open() }
             let endpoint = fastEndpoint(server, maxRetries: 0, timeout: .milliseconds(200))
             let model = OpenAICompatibleChatModel(endpoint: endpoint)
             let clock = ContinuousClock()
@@ -264,10 +267,13 @@ struct RetryTests {
 
     @Test("Timeouts are retried like other transient failures")
     func timeoutThenSuccess() async throws {
-        // Generous margins: the second answer is immediate, but a loaded CI machine is slow.
-        let script = [FakeResponse(body: "{}", delay: .seconds(5)), .chat("second try")]
+        // The first answer never comes in time (held until the test ends); the second is
+        // immediate, and the timeout is generous because a loaded CI machine answers slowly.
+        let gate = StreamGate()
+        let script = [FakeResponse(body: "{}", holdUntil: gate), .chat("second try")]
         try await FakeOpenAIServer.with(script: script) { server in
-            let model = OpenAICompatibleChatModel(endpoint: fastEndpoint(server, maxRetries: 1, timeout: .seconds(2)))
+            defer { gate.open() }
+            let model = OpenAICompatibleChatModel(endpoint: fastEndpoint(server, maxRetries: 1, timeout: .seconds(8)))
             let reply = try await model.complete([], temperature: 0, jsonOutput: false)
             #expect(reply == "second try")
             #expect(await server.log.count == 2)

@@ -28,6 +28,9 @@ public struct FakeResponse: Sendable {
     public var retryAfter: String?
     /// Wait this long before answering (to provoke timeouts).
     public var delay: Duration?
+    /// Answer only once this gate opens (at most a minute): a server slower than any client
+    /// timeout however loaded the machine, where a fixed `delay` could be outlasted.
+    public var holdUntil: StreamGate?
     /// What a streamed chat answer (`"stream": true` in the request) sends as `delta.content`,
     /// chunk by chunk, before `data: [DONE]`; nil answers streamed requests with `body` as usual.
     public var streamChunks: [String]?
@@ -42,7 +45,7 @@ public struct FakeResponse: Sendable {
 
     public init(
         status: Int = 200, body: String = "", retryAfter: String? = nil, delay: Duration? = nil,
-        streamChunks: [String]? = nil, streamError: String? = nil, chunkDelay: Duration? = nil
+        streamChunks: [String]? = nil, streamError: String? = nil, chunkDelay: Duration? = nil, holdUntil: StreamGate? = nil
     ) {
         self.status = status
         self.body = body
@@ -51,6 +54,7 @@ public struct FakeResponse: Sendable {
         self.streamChunks = streamChunks
         self.streamError = streamError
         self.chunkDelay = chunkDelay
+        self.holdUntil = holdUntil
     }
 
     /// A JSON body built from dictionaries and arrays.
@@ -200,6 +204,7 @@ public final class FakeOpenAIServer: Sendable {
                 let index = await log.record(recorded)
                 let answer = await respond(recorded, index)
                 if let delay = answer.delay { try? await Task.sleep(for: delay) }
+                if let gate = answer.holdUntil { await gate.wait(atMost: .seconds(60)) }
                 if recorded.json["stream"] as? Bool == true, answer.status == 200, answer.streamChunks != nil {
                     let events = answer.streamEvents
                     let pause = answer.chunkDelay
@@ -255,7 +260,7 @@ public final class FakeOpenAIServer: Sendable {
     }
 }
 
-/// Holds a fake server's stream until the test opens it.
+/// Holds a fake server's answer or stream until the test opens it.
 public final class StreamGate: Sendable {
     private let isOpen = Mutex(false)
 
