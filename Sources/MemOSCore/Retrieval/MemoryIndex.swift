@@ -342,8 +342,6 @@ public struct MemoryIndex: Sendable {
         return query
     }
 
-    /// BM25 scaled by its best value over the candidates, cosine min-max scaled over them (a
-    /// lone cosine counts as 1), then the weighted sum.
     /// First index whose key is not below `key` (binary search).
     private static func position(of key: UUIDKey, in order: [UUIDKey]) -> Int {
         var low = 0
@@ -393,6 +391,8 @@ public struct MemoryIndex: Sendable {
         }
     }
 
+    /// BM25 scaled by its best value over the candidates, cosine min-max scaled over them (a
+    /// lone cosine counts as 1), then the weighted sum.
     private static func fuseWeighted(_ candidates: inout [Candidate], lexicalWeight: Double, denseWeight: Double) {
         var lexicalMax = 0.0
         var denseMin = Double.infinity

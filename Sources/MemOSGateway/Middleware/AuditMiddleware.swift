@@ -1,10 +1,12 @@
 import Hummingbird
 import MemOSGovernance
 
-/// One audit record for every administrative and identity operation (tenants, users, keys,
-/// tokens, leak traces): who, as which role, which route, and how it ended. Memory, cube and
-/// subject routes are skipped here because the governance layer audits them itself, with
-/// resource ids and before commit.
+/// One audit record for every request that the governance layer did not record itself:
+/// administrative and identity operations (tenants, users, keys, tokens, leak traces), and any
+/// request refused before it reached a self-auditing service (a malformed body, a bad id):
+/// who, as which role, which route, and how it ended. Memory, cube, subject, chat, MemStore and
+/// artifact operations audit themselves, with resource ids and before commit; the task-local
+/// `RequestAuditMarker` tells this middleware they did, so nothing is recorded twice.
 ///
 /// A success that cannot be recorded is turned into a 503, so no administrative answer leaves
 /// the gateway unaudited (the change, already made, stands: these records follow it).
@@ -12,24 +14,18 @@ struct AuditMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let audit: any AuditSink
 
-    static let selfAuditedPrefixes = [
-        "/v1/memories", "/v1/subjects", "/v1/cubes", "/v1/chat", "/v1/memstore", "/v1/artifacts", "/v1/activation", "/product/",
-    ]
-
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
-        if Self.selfAuditedPrefixes.contains(where: { path.hasPrefix($0) }) {
-            return try await next(request, context)
-        }
+        let marker = RequestAuditMarker()
         do {
-            let response = try await next(request, context)
-            try await record(request, context: context, status: Int(response.status.code))
+            let response = try await RequestAuditMarker.$current.withValue(marker) { try await next(request, context) }
+            if !marker.hasRecord { try await record(request, context: context, status: Int(response.status.code)) }
             return response
         } catch {
-            let status = Int(ErrorMapping.map(error).status.code)
-            try? await record(request, context: context, status: status)
+            if !marker.hasRecord {
+                try? await record(request, context: context, status: Int(ErrorMapping.map(error).status.code))
+            }
             throw error
         }
     }

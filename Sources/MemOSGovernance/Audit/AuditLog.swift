@@ -55,6 +55,7 @@ public final class AuditLog: AuditSink {
 
     public func append(_ event: AuditEvent) async throws {
         _ = try await write(event)
+        RequestAuditMarker.current?.markRecorded()
     }
 
     /// Appends `event` and returns the record as written (for callers and tests that need its
@@ -62,6 +63,7 @@ public final class AuditLog: AuditSink {
     @discardableResult
     public func appendRecord(_ event: AuditEvent) async throws -> AuditRecord {
         let row = try await write(event)
+        RequestAuditMarker.current?.markRecorded()
         do {
             return try AuditRecord(row: row.body, hash: row.hash)
         } catch {

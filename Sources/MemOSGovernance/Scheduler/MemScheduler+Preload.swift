@@ -24,7 +24,7 @@ extension MemScheduler {
         let context = state.trail.contextText()
         guard !context.isEmpty else { return ["memories": "0"] }
         let caller = state.caller
-        let cubes = try await memories.readableCubes(caller).filter { state.searchCubes?.contains($0.id) ?? true }
+        let cubes = try await sessionCubes(state)
         let vector = try? await memories.embedder.embed([context]).first
         let hits = try await memories.rankedHits(
             caller, query: context, vector: vector, depth: policy.workingMemorySize, cubes: cubes, filter: MemoryFilter(),
@@ -50,8 +50,7 @@ extension MemScheduler {
         let policy = self.policy
         let context = state.trail.contextText()
         guard !context.isEmpty else { return ["memories": "0"] }
-        // The cubes the conversation searches (access checked again now), else all readable ones.
-        let cubes = try await memories.readableCubes(caller).filter { state.searchCubes?.contains($0.id) ?? true }
+        let cubes = try await sessionCubes(state)
         let vector = try? await memories.embedder.embed([context]).first
         let contextHits = try await memories.rankedHits(
             caller, query: context, vector: vector, depth: max(1, policy.preloadSize / 2), cubes: cubes, filter: MemoryFilter(),
@@ -83,6 +82,12 @@ extension MemScheduler {
             state?.sceneCubes = cubeIDs
         }
         return ["memories": String(items.count)]
+    }
+
+    /// The cubes a session's background work ranks over: those its latest search named (access
+    /// checked again now), else every cube the persona may read.
+    private func sessionCubes(_ state: SessionState) async throws -> [CubeRecord] {
+        try await memories.readableCubes(state.caller).filter { state.searchCubes?.contains($0.id) ?? true }
     }
 
     /// The pool's memories as the loaded indexes hold them (current versions, searchable states,

@@ -17,10 +17,7 @@ struct EncoderBenchmark: AsyncParsableCommand {
     @Option(help: "LoCoMo JSON (a list of samples, as locomo10.json).")
     var data = "../shared/bench/data/locomo-dev.json"
 
-    @Option(
-        name: .customLong("model-dir"),
-        help: "MiniLM model directory (default: MEMOS_MINILM_DIR, else the cache directory scripts/setup.sh fills).")
-    var modelDirectory: String?
+    @OptionGroup var minilm: MiniLMLocation
 
     @Option(help: "Lanes (threads) for the batched measurement.")
     var threads = 2
@@ -38,11 +35,7 @@ struct EncoderBenchmark: AsyncParsableCommand {
     var json: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let directory = modelDirectory.map({ URL(fileURLWithPath: $0) }) ?? MiniLM.defaultDirectory(environment: environment)
-        else {
-            throw ValidationError("no model directory: pass --model-dir or set MEMOS_MINILM_DIR or HOME")
-        }
+        let directory = try minilm.directory()
         let machine = MachineFacts.current(dataDirectory: directory)
         if !machine.isOptimizedBuild {
             print("WARNING: debug build; numbers are not meaningful (use -c release)")

@@ -13,11 +13,7 @@ struct LocomoBenchmark: AsyncParsableCommand {
         commandName: "locomo",
         abstract: "Retrieval recall of BM25, dense and hybrid search on LoCoMo (in process).")
 
-    @Option(help: "LoCoMo JSON (a list of samples, as locomo10.json).")
-    var data = "../shared/bench/data/locomo-dev.json"
-
-    @Option(help: "Categories to evaluate, comma separated (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop).")
-    var categories = "1,2,3,4"
+    @OptionGroup var selection: LocomoSelection
 
     @Option(help: "Dimensions of the hashing embedder.")
     var dimensions = 256
@@ -25,8 +21,7 @@ struct LocomoBenchmark: AsyncParsableCommand {
     @Option(help: "Dense embedder: hashing (built in, --dimensions) or minilm (all-MiniLM-L6-v2 from --minilm-dir or the default model directory).")
     var embedder = "hashing"
 
-    @Option(help: "Directory holding model.safetensors and vocab.txt (default: where scripts/setup.sh puts them).")
-    var minilmDir: String?
+    @OptionGroup var minilm: MiniLMLocation
 
     @Flag(help: "Also run the wider tuning grids.")
     var grid = false
@@ -60,8 +55,8 @@ struct LocomoBenchmark: AsyncParsableCommand {
     var scaleVectorsOnly = false
 
     func run() async throws {
-        let categorySet = Set(categories.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
-        let conversations = try LocomoData.load(path: data)
+        let categorySet = selection.categorySet
+        let conversations = try LocomoData.load(path: selection.data)
         let embedder = HashingEmbedder(dimensions: dimensions)
         let neural = try await neuralVectors(conversations, categories: categorySet)
         var corpora: [String: LocomoCorpus] = [:]
@@ -77,7 +72,7 @@ struct LocomoBenchmark: AsyncParsableCommand {
         }
         let main = corpus(embedder)
         print(
-            "data: \(data) — \(conversations.count) conversations, \(main.turnCount) turns, "
+            "data: \(selection.data) — \(conversations.count) conversations, \(main.turnCount) turns, "
                 + "\(main.questionCount) questions in categories \(categorySet.sorted()); embedder \(neural?.identifier ?? embedder.identifier)")
         print(String(format: "embedding: %.1f µs per turn (mean)", neural?.microsecondsPerText ?? main.embedMicroseconds))
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MemOSCore
 import MemOSMiniLM
@@ -17,11 +18,7 @@ extension LocomoBenchmark {
         case "hashing":
             return nil
         case "minilm":
-            let directory =
-                minilmDir.map { URL(fileURLWithPath: $0) }
-                ?? MiniLM.defaultDirectory(environment: ProcessInfo.processInfo.environment)
-            guard let directory else { throw ValidationErrorText("no model directory: pass --minilm-dir") }
-            let model = try MiniLMEmbedder.shared(directory: directory)
+            let model = try MiniLMEmbedder.shared(directory: try minilm.directory())
             var texts: [String] = []
             for conversation in conversations {
                 for turn in conversation.turns {
@@ -37,13 +34,7 @@ extension LocomoBenchmark {
                 identifier: model.identifier, vectors: Dictionary(uniqueKeysWithValues: zip(unique, vectors)),
                 microsecondsPerText: seconds / Double(max(unique.count, 1)) * 1e6)
         default:
-            throw ValidationErrorText("--embedder must be hashing or minilm (got '\(embedder)')")
+            throw ValidationError("--embedder must be hashing or minilm (got '\(embedder)')")
         }
     }
-}
-
-/// A command-line mistake, printed as given.
-struct ValidationErrorText: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -18,11 +18,7 @@ struct SchedulerBenchmark: AsyncParsableCommand {
         commandName: "scheduler",
         abstract: "Preload hit rate, recall and search latency with and without next-scene preloading (LoCoMo).")
 
-    @Option(help: "LoCoMo JSON (a list of samples, as locomo10.json).")
-    var data = "../shared/bench/data/locomo-dev.json"
-
-    @Option(help: "Categories to replay, comma separated (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop).")
-    var categories = "1,2,3,4"
+    @OptionGroup var selection: LocomoSelection
 
     @Option(help: "Replay at most this many conversations.")
     var conversations: Int?
@@ -36,8 +32,10 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    @Option(help: "Embedder: hashing (built in) or minilm (the built-in all-MiniLM-L6-v2, from the default model directory or MEMOS_MINILM_DIR).")
+    @Option(help: "Embedder: hashing (built in) or minilm (the built-in all-MiniLM-L6-v2, from --minilm-dir or the default model directory).")
     var embedder = "hashing"
+
+    @OptionGroup var minilm: MiniLMLocation
 
     struct Sample {
         var recallWith: Double
@@ -51,15 +49,13 @@ struct SchedulerBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let wanted = Set(categories.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
-        var loaded = try LocomoData.load(path: data)
+        let wanted = selection.categorySet
+        var loaded = try LocomoData.load(path: selection.data)
         if let conversations { loaded = Array(loaded.prefix(conversations)) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memos-bench-scheduler-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var models = ["MEMOS_EMBEDDER": embedder]
-        if embedder == "minilm", let model = MiniLM.defaultDirectory(environment: ProcessInfo.processInfo.environment) {
-            models["MEMOS_MINILM_DIR"] = model.path
-        }
+        if embedder == "minilm" { models["MEMOS_MINILM_DIR"] = try minilm.directory().path }
         let stack = try await BenchStack.open(at: directory, policyDirectory: URL(fileURLWithPath: policyDir), models: models)
         let memories = stack.governance.memories
         let scheduler = stack.governance.scheduler

@@ -56,6 +56,45 @@ struct AuditAndWatermarkTests {
         }
     }
 
+    /// One record per request, whichever layer writes it: a self-auditing route's success is
+    /// recorded once (by the service, with resource ids), and a request refused before the
+    /// service ran (bad body, bad id) is recorded by the middleware instead of not at all.
+    @Test func everyRequestLeavesExactlyOneRecordEvenWhenRefusedBeforeTheService() async throws {
+        try await TestGateway.with { gateway in
+            let tenantID = try await gateway.createTenantID("acme")
+            let mia = try await gateway.createUser(tenant: "acme", username: "mia", roles: ["agent"])
+            func records(of result: HTTPResult) async throws -> [String] {
+                let requestID = try #require(result.requestID)
+                return try await gateway.auditExport(tenantID: tenantID).filter {
+                    $0.contains("\"type\":\"record\"") && $0.contains(requestID)
+                }
+            }
+            let added = try await gateway.send(.POST, "/v1/memories", token: mia, json: ["text": "a note about sailing"])
+            #expect(added.status == 201)
+            let addRecords = try await records(of: added)
+            #expect(addRecords.count == 1 && addRecords.first?.contains("\"memory.add\"") == true, "\(addRecords)")
+
+            let refused: [(HTTPMethod, String, Data, Int)] = [
+                (.POST, "/v1/memories", Data(#"{"txt":"x"}"#.utf8), 400),
+                (.PATCH, "/v1/memories/not-an-id", Data(#"{"text":"x"}"#.utf8), 404),
+                (.POST, "/v1/memstore/offerings", Data(#"{"bogus":1}"#.utf8), 400),
+                (.POST, "/v1/chat", Data(#"{"query":"hi","nope":true}"#.utf8), 400),
+                (.POST, "/v1/artifacts", Data(#"{"kind":"weird"}"#.utf8), 400),
+                (.POST, "/v1/cubes/import", Data("{".utf8), 400),
+            ]
+            for (method, path, body, status) in refused {
+                let result = try await gateway.send(method, path, token: mia, rawBody: body)
+                #expect(result.status == status, "\(method) \(path): \(result)")
+                let written = try await records(of: result)
+                #expect(written.count == 1, "\(method) \(path): \(written)")
+                #expect(
+                    written.first?.contains("\"status\":\(status)") == true
+                        && written.first?.contains(status == 404 ? "\"denied\"" : "\"failure\"") == true,
+                    "\(method) \(path): \(written)")
+            }
+        }
+    }
+
     @Test func aLeakedExcerptIsTracedByItsMarkAndAfterStrippingByFingerprint() async throws {
         try await TestGateway.with { gateway in
             try await gateway.createTenant("acme")
